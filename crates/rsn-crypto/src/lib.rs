@@ -1,0 +1,2 @@
+//! `rsn-crypto`: RSN key hierarchy, EAPOL-Key MICs, key wrap and data ciphers (CCMP, GCMP, TKIP, BIP) on RustCrypto
+#![forbid(unsafe_code)]
