@@ -12,10 +12,20 @@
 
 extern crate alloc;
 
+mod codec;
+
+pub mod eapol;
+pub mod element;
+pub mod ieee80211;
+pub mod kde;
+pub mod llc;
 pub mod mac;
+pub mod mgmt;
+pub mod reason;
 pub mod suite;
 
 pub use mac::MacAddr;
+pub use reason::{ReasonCode, StatusCode};
 pub use suite::{Akm, Cipher, SuiteSelector};
 
 /// Errors from parsing wire data.
