@@ -17,19 +17,19 @@
 
 extern crate alloc;
 
-//pub mod bip;
-//pub mod ccmp;
+pub mod bip;
+pub mod ccmp;
 mod error;
-//pub mod frame;
+pub mod frame;
 pub mod ft;
-//pub mod gcmp;
+pub mod gcmp;
 pub mod kdf;
 pub mod keywrap;
 pub mod mic;
 pub mod ptk;
 pub mod secret;
 pub mod suites;
-//pub mod tkip;
+pub mod tkip;
 
 pub use error::CryptoError;
 pub use kdf::{kdf_sha256, kdf_sha384, kdf_sha512, pbkdf2_sha1, prf_sha1, psk_from_passphrase};
