@@ -15,9 +15,6 @@ impl<'a> Reader<'a> {
     pub(crate) fn new(buf: &'a [u8]) -> Self {
         Reader { buf }
     }
-    pub(crate) fn remaining(&self) -> usize {
-        self.buf.len()
-    }
     pub(crate) fn is_empty(&self) -> bool {
         self.buf.is_empty()
     }
@@ -46,9 +43,6 @@ impl<'a> Reader<'a> {
     }
     pub(crate) fn u32_le(&mut self) -> Result<u32> {
         Ok(u32::from_le_bytes(self.array()?))
-    }
-    pub(crate) fn u64_be(&mut self) -> Result<u64> {
-        Ok(u64::from_be_bytes(self.array()?))
     }
 }
 
