@@ -419,10 +419,17 @@ impl CaptureReader {
                     return Err(r.err(ReadErrorKind::TruncatedHeader));
                 }
                 let bom = rd_u32(r.window(), 8, false);
-                if bom != Some(BYTE_ORDER_MAGIC) && bom != Some(BYTE_ORDER_MAGIC.swap_bytes()) {
+                let big_endian = bom == Some(BYTE_ORDER_MAGIC.swap_bytes());
+                if bom != Some(BYTE_ORDER_MAGIC) && !big_endian {
                     return Err(r.err(ReadErrorKind::NotACapture { magic, len }));
                 }
-                // The section header itself is read by the block loop.
+                // The whole section header must be there; the block loop parses it.
+                let shb_len = rd_u32(r.window(), 4, big_endian).unwrap_or(0) as usize;
+                if (12..=MAX_BLOCK_LEN).contains(&shb_len)
+                    && !r.fill(shb_len).map_err(|e| r.err(ReadErrorKind::Io(e)))?
+                {
+                    return Err(r.err(ReadErrorKind::TruncatedHeader));
+                }
             }
             0xa1b2_c3d4 | 0xa1b2_3c4d | 0xa1b2_cd34 | 0xd4c3_b2a1 | 0x4d3c_b2a1 => {
                 if !r.fill(24).map_err(|e| r.err(ReadErrorKind::Io(e)))? {
