@@ -1,1 +1,64 @@
-fn main() {}
+//! `fourway`: find out why Wi-Fi clients fail the WPA/WPA2/WPA3 key handshake.
+//!
+//! This binary is the only place with printing, files and exit codes. Exit policy lives in
+//! exactly one place, [`main`]: 0 clean, 1 problems found, 2 usage or I/O error; a broken
+//! pipe ends the program quietly.
+#![forbid(unsafe_code)]
+
+mod cli;
+mod cmd_keys;
+mod hexarg;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+/// What a command reports to `main`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Nothing to report (exit 0).
+    Clean,
+    /// Problems were found (exit 1).
+    Problems,
+}
+
+/// A usage error: one line on stderr naming the argument, exit code 2.
+#[derive(Debug)]
+pub struct UsageError(pub String);
+
+impl std::fmt::Display for UsageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for UsageError {}
+
+/// Shorthand for a usage error about one argument.
+pub fn usage(arg: &str, what: impl std::fmt::Display) -> anyhow::Error {
+    anyhow::Error::new(UsageError(format!("{arg}: {what}")))
+}
+
+fn main() -> ExitCode {
+    let args = cli::Cli::parse();
+    match cli::run(args) {
+        Ok(Outcome::Clean) => ExitCode::from(0),
+        Ok(Outcome::Problems) => ExitCode::from(1),
+        Err(err) => {
+            if is_broken_pipe(&err) {
+                return ExitCode::from(0);
+            }
+            let mut stderr = std::io::stderr().lock();
+            let _ = writeln!(stderr, "fourway: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|e| {
+        e.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
