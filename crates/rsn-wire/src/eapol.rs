@@ -169,12 +169,12 @@ mod field {
 
 /// Offsets of the Key MIC field within the whole EAPOL frame, for a MIC of `mic_len` octets.
 pub const fn mic_range(mic_len: usize) -> Range<usize> {
-    field::MIC..field::MIC + mic_len
+    field::MIC..field::MIC.saturating_add(mic_len)
 }
 
 /// Offset of the Key Data Length field within the whole EAPOL frame.
 pub const fn key_data_len_offset(mic_len: usize) -> usize {
-    field::MIC + mic_len
+    field::MIC.saturating_add(mic_len)
 }
 
 /// MIC lengths (tried in the order 16, 24, 0, 32) for which the frame's lengths are
