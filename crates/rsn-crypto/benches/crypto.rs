@@ -1,6 +1,11 @@
 //! Criterion benchmarks of the hot paths of an analyzer: PMK from a passphrase, PTK,
 //! EAPOL-Key MICs, and CCMP/GCMP decryption of a 1500-octet MPDU.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
 use rsn_crypto::ccmp::CcmpKey;
@@ -20,24 +25,64 @@ fn mpdu_1500() -> Vec<u8> {
 
 fn bench(c: &mut Criterion) {
     let pass = Passphrase::new("EasilyGuessedPassword").unwrap();
-    c.bench_function("pmk_from_passphrase", |b| b.iter(|| psk_from_passphrase(&pass, black_box(b"TestWPA")).unwrap()));
+    c.bench_function("pmk_from_passphrase", |b| {
+        b.iter(|| psk_from_passphrase(&pass, black_box(b"TestWPA")).unwrap())
+    });
 
     let pmk = Pmk::from_slice(&[0x42; 32]).unwrap();
     let (aa, spa) = (MacAddr([2, 0, 0, 0, 0, 1]), MacAddr([2, 0, 0, 0, 0, 2]));
     c.bench_function("ptk_prf_sha1_ccmp", |b| {
-        b.iter(|| derive_ptk(&pmk, Akm::PSK, Cipher::CCMP128, &aa, &spa, black_box(&[1; 32]), &[2; 32]).unwrap())
+        b.iter(|| {
+            derive_ptk(
+                &pmk,
+                Akm::PSK,
+                Cipher::CCMP128,
+                &aa,
+                &spa,
+                black_box(&[1; 32]),
+                &[2; 32],
+            )
+            .unwrap()
+        })
     });
     c.bench_function("ptk_kdf_sha256_ccmp", |b| {
-        b.iter(|| derive_ptk(&pmk, Akm::PSK_SHA256, Cipher::CCMP128, &aa, &spa, black_box(&[1; 32]), &[2; 32]).unwrap())
+        b.iter(|| {
+            derive_ptk(
+                &pmk,
+                Akm::PSK_SHA256,
+                Cipher::CCMP128,
+                &aa,
+                &spa,
+                black_box(&[1; 32]),
+                &[2; 32],
+            )
+            .unwrap()
+        })
     });
 
     let kck = Kck::from_slice(&[7; 16]).unwrap();
     let eapol = vec![0x5a_u8; 121];
     c.bench_function("eapol_mic_v2_hmac_sha1", |b| {
-        b.iter(|| compute_mic(MicAlgorithm::HmacSha1_128, &kck, black_box(&eapol), EAPOL_KEY_MIC_OFFSET).unwrap())
+        b.iter(|| {
+            compute_mic(
+                MicAlgorithm::HmacSha1_128,
+                &kck,
+                black_box(&eapol),
+                EAPOL_KEY_MIC_OFFSET,
+            )
+            .unwrap()
+        })
     });
     c.bench_function("eapol_mic_v3_aes_cmac", |b| {
-        b.iter(|| compute_mic(MicAlgorithm::AesCmac128, &kck, black_box(&eapol), EAPOL_KEY_MIC_OFFSET).unwrap())
+        b.iter(|| {
+            compute_mic(
+                MicAlgorithm::AesCmac128,
+                &kck,
+                black_box(&eapol),
+                EAPOL_KEY_MIC_OFFSET,
+            )
+            .unwrap()
+        })
     });
 
     let tk = Tk::from_slice(&[9; 16]).unwrap();
@@ -48,11 +93,15 @@ fn bench(c: &mut Criterion) {
     let mut ct = Vec::new();
     ccmp.encrypt(&plain, 1, 0, &mut ct).unwrap();
     let mut out = Vec::with_capacity(2048);
-    g.bench_function("ccmp128", |b| b.iter(|| ccmp.decrypt(black_box(&ct), &mut out).unwrap()));
+    g.bench_function("ccmp128", |b| {
+        b.iter(|| ccmp.decrypt(black_box(&ct), &mut out).unwrap())
+    });
     let gcmp = GcmpKey::new(&tk).unwrap();
     let mut ct2 = Vec::new();
     gcmp.encrypt(&plain, 1, 0, &mut ct2).unwrap();
-    g.bench_function("gcmp128", |b| b.iter(|| gcmp.decrypt(black_box(&ct2), &mut out).unwrap()));
+    g.bench_function("gcmp128", |b| {
+        b.iter(|| gcmp.decrypt(black_box(&ct2), &mut out).unwrap())
+    });
     g.finish();
 }
 

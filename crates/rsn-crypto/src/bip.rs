@@ -17,6 +17,7 @@ use crate::{CryptoError, Result};
 /// Element ID of the Management MIC element (IEEE 802.11-2020 9.4.2.54).
 pub const MME_ELEMENT_ID: u8 = 76;
 
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone)]
 enum Inner {
     Cmac128(Cmac<Aes128>),
@@ -54,13 +55,18 @@ pub struct Mme {
     pub mic: Mic,
 }
 
-/// BIP AAD (IEEE 802.11-2020 12.5.4.5.2 / 12.5.5.4?): FC with Retry, Power Management and
+/// BIP AAD (IEEE 802.11-2020 12.5.4.3): FC with Retry, Power Management and
 /// More Data masked to 0, then A1, A2, A3 (no Sequence Control).
 pub fn bip_aad(h: &Header) -> [u8; 20] {
     let mut a = [0u8; 20];
     let fc1 = h.fc[1] & !(0x08 | 0x10 | 0x20);
     let src = [h.fc[0], fc1];
-    for (d, s) in a.iter_mut().zip(src.iter().chain(h.a1.iter()).chain(h.a2.iter()).chain(h.a3.iter())) {
+    for (d, s) in a.iter_mut().zip(
+        src.iter()
+            .chain(h.a1.iter())
+            .chain(h.a2.iter())
+            .chain(h.a3.iter()),
+    ) {
         *d = *s;
     }
     a
@@ -71,15 +77,22 @@ impl BipKey {
     /// matching length.
     pub fn new(cipher: Cipher, igtk: &Igtk) -> Result<Self> {
         let k = igtk.expose_secret();
-        let bad = || CryptoError::InvalidKeyLength { what: "IGTK", len: k.len() };
+        let bad = || CryptoError::InvalidKeyLength {
+            what: "IGTK",
+            len: k.len(),
+        };
         let inner = match (cipher, k.len()) {
             (Cipher::BIP_CMAC128, 16) => Inner::Cmac128(<Cmac<Aes128> as KeyInit>::new(k.into())),
             (Cipher::BIP_CMAC256, 32) => Inner::Cmac256(<Cmac<Aes256> as KeyInit>::new(k.into())),
             (Cipher::BIP_GMAC128, 16) => Inner::Gmac128(Aes128Gcm::new(k.into())),
             (Cipher::BIP_GMAC256, 32) => Inner::Gmac256(Aes256Gcm::new(k.into())),
-            (Cipher::BIP_CMAC128 | Cipher::BIP_CMAC256 | Cipher::BIP_GMAC128 | Cipher::BIP_GMAC256, _) => {
-                return Err(bad())
-            }
+            (
+                Cipher::BIP_CMAC128
+                | Cipher::BIP_CMAC256
+                | Cipher::BIP_GMAC128
+                | Cipher::BIP_GMAC256,
+                _,
+            ) => return Err(bad()),
             _ => return Err(CryptoError::UnsupportedCipher),
         };
         Ok(BipKey { inner })
@@ -101,16 +114,39 @@ impl BipKey {
         match &self.inner {
             Inner::Cmac128(c) => cmac_parts(c.clone(), &[&aad, body_head, z], 8),
             Inner::Cmac256(c) => cmac_parts(c.clone(), &[&aad, body_head, z], 16),
-            Inner::Gmac128(g) => gmac(|n, a| g.encrypt_in_place_detached(n, a, &mut []), h, ipn, &aad, body_head, z),
-            Inner::Gmac256(g) => gmac(|n, a| g.encrypt_in_place_detached(n, a, &mut []), h, ipn, &aad, body_head, z),
+            Inner::Gmac128(g) => gmac(
+                |n, a| g.encrypt_in_place_detached(n, a, &mut []),
+                h,
+                ipn,
+                &aad,
+                body_head,
+                z,
+            ),
+            Inner::Gmac256(g) => gmac(
+                |n, a| g.encrypt_in_place_detached(n, a, &mut []),
+                h,
+                ipn,
+                &aad,
+                body_head,
+                z,
+            ),
         }
     }
 
     /// Append an MME (key id, IPN, MIC) to a group-addressed management frame:
     /// `out` = `frame || MME`.
-    pub fn protect(&self, frame: &[u8], key_id: u16, ipn: u64, out: &mut alloc::vec::Vec<u8>) -> Result<()> {
+    pub fn protect(
+        &self,
+        frame: &[u8],
+        key_id: u16,
+        ipn: u64,
+        out: &mut alloc::vec::Vec<u8>,
+    ) -> Result<()> {
         if ipn > frame::MAX_PN {
-            return Err(CryptoError::InvalidLength { what: "IPN (48 bits)", len: 8 });
+            return Err(CryptoError::InvalidLength {
+                what: "IPN (48 bits)",
+                len: 8,
+            });
         }
         let h = mgmt_header(frame)?;
         let n = self.mic_len();
@@ -159,7 +195,7 @@ fn cmac_parts<M: Mac>(mut m: M, parts: &[&[u8]], n: usize) -> Result<Mic> {
     Mic::from_slice(full.get(..n).unwrap_or(&[]))
 }
 
-/// BIP-GMAC (IEEE 802.11-2020 12.5.4.5.3?): GCM with nonce A2 || IPN (IPN most
+/// BIP-GMAC (IEEE 802.11-2020 12.5.4.5): GCM with nonce A2 || IPN (IPN most
 /// significant octet first), empty plaintext, AAD = BIP AAD || body; MIC = the tag.
 fn gmac<T: AsRef<[u8]>, E>(
     run: impl FnOnce(&aes_gcm::Nonce<aes_gcm::aead::consts::U12>, &[u8]) -> core::result::Result<T, E>,
@@ -174,7 +210,10 @@ fn gmac<T: AsRef<[u8]>, E>(
     all.extend_from_slice(aad);
     all.extend_from_slice(body_head);
     all.extend_from_slice(zeros);
-    let tag = run((&nonce).into(), &all).map_err(|_| CryptoError::InvalidLength { what: "BIP frame", len: all.len() })?;
+    let tag = run((&nonce).into(), &all).map_err(|_| CryptoError::InvalidLength {
+        what: "BIP frame",
+        len: all.len(),
+    })?;
     Mic::from_slice(tag.as_ref())
 }
 
@@ -182,7 +221,10 @@ fn gmac<T: AsRef<[u8]>, E>(
 /// (8 for BIP-CMAC-128, 16 otherwise; IEEE 802.11-2020 9.4.2.54).
 pub fn parse_mme(frame: &[u8], mic_len: usize) -> Result<Mme> {
     let total = 2 + 2 + 6 + mic_len;
-    let at = frame.len().checked_sub(total).ok_or(CryptoError::MmeMissing)?;
+    let at = frame
+        .len()
+        .checked_sub(total)
+        .ok_or(CryptoError::MmeMissing)?;
     let e = frame.get(at..).ok_or(CryptoError::MmeMissing)?;
     let (id, len) = (e.first().copied(), e.get(1).copied());
     if id != Some(MME_ELEMENT_ID) || len.map(usize::from) != Some(total - 2) {
@@ -191,9 +233,14 @@ pub fn parse_mme(frame: &[u8], mic_len: usize) -> Result<Mme> {
     let kid = e.get(2..4).ok_or(CryptoError::MmeMissing)?;
     let ipn = e.get(4..10).ok_or(CryptoError::MmeMissing)?;
     let mut ipn8 = [0u8; 8];
-    ipn8.get_mut(..6).ok_or(CryptoError::MmeMissing)?.copy_from_slice(ipn);
+    ipn8.get_mut(..6)
+        .ok_or(CryptoError::MmeMissing)?
+        .copy_from_slice(ipn);
     Ok(Mme {
-        key_id: u16::from_le_bytes([kid.first().copied().unwrap_or(0), kid.get(1).copied().unwrap_or(0)]),
+        key_id: u16::from_le_bytes([
+            kid.first().copied().unwrap_or(0),
+            kid.get(1).copied().unwrap_or(0),
+        ]),
         ipn: u64::from_le_bytes(ipn8),
         mic: Mic::from_slice(e.get(10..).unwrap_or(&[]))?,
     })

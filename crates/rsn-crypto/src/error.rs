@@ -86,13 +86,18 @@ impl fmt::Display for CryptoError {
             CryptoError::UnsupportedAkm => f.write_str("unsupported AKM suite"),
             CryptoError::UnsupportedCipher => f.write_str("unsupported cipher suite"),
             CryptoError::UnsupportedDescriptorVersion(v) => {
-                write!(f, "no MIC algorithm for key descriptor version {v} with this AKM")
+                write!(
+                    f,
+                    "no MIC algorithm for key descriptor version {v} with this AKM"
+                )
             }
             CryptoError::UnsupportedFrame => f.write_str("unsupported frame type"),
             CryptoError::NotProtected => f.write_str("Protected Frame bit not set"),
             CryptoError::ExtIvNotSet => f.write_str("ExtIV bit not set"),
             CryptoError::MicMismatch => f.write_str("EAPOL-Key MIC mismatch"),
-            CryptoError::IntegrityCheckFailed => f.write_str("AES key unwrap integrity check failed"),
+            CryptoError::IntegrityCheckFailed => {
+                f.write_str("AES key unwrap integrity check failed")
+            }
             CryptoError::DecryptFailed => f.write_str("decryption failed (MIC mismatch)"),
             CryptoError::IcvMismatch => f.write_str("TKIP ICV mismatch"),
             CryptoError::MichaelMismatch => f.write_str("TKIP Michael MIC failure"),

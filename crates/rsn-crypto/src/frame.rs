@@ -107,7 +107,17 @@ pub fn parse_header(frame: &[u8]) -> Result<Header> {
     if frame.len() < len {
         return Err(CryptoError::Truncated { what: "MAC header" });
     }
-    Ok(Header { fc, a1, a2, a3, seq_ctl, a4, qos, has_htc, len })
+    Ok(Header {
+        fc,
+        a1,
+        a2,
+        a3,
+        seq_ctl,
+        a4,
+        qos,
+        has_htc,
+        len,
+    })
 }
 
 /// Frame type from Frame Control.
@@ -259,7 +269,11 @@ pub fn ccmp_nonce(h: &Header, pn: u64) -> [u8; 13] {
         flags = 0x10;
     }
     let mut n = [0u8; 13];
-    for (d, s) in n.iter_mut().zip(core::iter::once(&flags).chain(h.a2.iter()).chain(pn_be(pn).iter())) {
+    for (d, s) in n.iter_mut().zip(
+        core::iter::once(&flags)
+            .chain(h.a2.iter())
+            .chain(pn_be(pn).iter()),
+    ) {
         *d = *s;
     }
     n
@@ -291,15 +305,30 @@ pub fn parse_pn_header(b: &[u8]) -> Result<PnHeader> {
     let h: [u8; 8] = b
         .get(..8)
         .and_then(|s| s.try_into().ok())
-        .ok_or(CryptoError::Truncated { what: "CCMP/GCMP header" })?;
+        .ok_or(CryptoError::Truncated {
+            what: "CCMP/GCMP header",
+        })?;
     let pn = u64::from_le_bytes([h[0], h[1], h[4], h[5], h[6], h[7], 0, 0]);
-    Ok(PnHeader { pn, key_id: h[3] >> 6, ext_iv: h[3] & 0x20 != 0 })
+    Ok(PnHeader {
+        pn,
+        key_id: h[3] >> 6,
+        ext_iv: h[3] & 0x20 != 0,
+    })
 }
 
 /// Write a CCMP/GCMP header for `pn` and `key_id` (ExtIV set).
 pub fn pn_header(pn: u64, key_id: u8) -> [u8; 8] {
     let p = pn.to_le_bytes();
-    [p[0], p[1], 0, 0x20 | ((key_id & 3) << 6), p[2], p[3], p[4], p[5]]
+    [
+        p[0],
+        p[1],
+        0,
+        0x20 | ((key_id & 3) << 6),
+        p[2],
+        p[3],
+        p[4],
+        p[5],
+    ]
 }
 
 /// Largest PN (48 bits).
@@ -325,10 +354,16 @@ pub(crate) fn seal_mpdu(
     seal: impl FnOnce(&Header, &mut [u8]) -> Result<crate::mic::Mic>,
 ) -> Result<()> {
     if pn > MAX_PN {
-        return Err(CryptoError::InvalidLength { what: "PN (48 bits)", len: 8 });
+        return Err(CryptoError::InvalidLength {
+            what: "PN (48 bits)",
+            len: 8,
+        });
     }
     if key_id > 3 {
-        return Err(CryptoError::InvalidLength { what: "key ID", len: usize::from(key_id) });
+        return Err(CryptoError::InvalidLength {
+            what: "key ID",
+            len: usize::from(key_id),
+        });
     }
     let mut h = parse_header(frame)?;
     h.fc[1] |= FC1_PROTECTED;
@@ -370,13 +405,18 @@ pub(crate) fn open_mpdu(
     }
     let rest = mpdu.get(h.len..).unwrap_or(&[]);
     if rest.len() < 8 + mic_len {
-        return Err(CryptoError::Truncated { what: "protected MPDU" });
+        return Err(CryptoError::Truncated {
+            what: "protected MPDU",
+        });
     }
     let ph = parse_pn_header(rest)?;
     if !ph.ext_iv {
         return Err(CryptoError::ExtIvNotSet);
     }
-    let (ct, mic) = rest.get(8..).unwrap_or(&[]).split_at(rest.len() - 8 - mic_len);
+    let (ct, mic) = rest
+        .get(8..)
+        .unwrap_or(&[])
+        .split_at(rest.len() - 8 - mic_len);
     out.reserve(h.len + ct.len());
     out.extend_from_slice(&[h.fc[0], h.fc[1] & !FC1_PROTECTED]);
     out.extend_from_slice(mpdu.get(2..h.len).unwrap_or(&[]));
@@ -386,7 +426,11 @@ pub(crate) fn open_mpdu(
         None => Err(CryptoError::Truncated { what: "MPDU" }),
     };
     match r {
-        Ok(()) => Ok(Decrypted { pn: ph.pn, key_id: ph.key_id, header_len: h.len }),
+        Ok(()) => Ok(Decrypted {
+            pn: ph.pn,
+            key_id: ph.key_id,
+            header_len: h.len,
+        }),
         Err(e) => {
             // Never hand out unauthenticated plaintext.
             out.iter_mut().for_each(|b| *b = 0);

@@ -86,7 +86,10 @@ pub fn xxkey_from_msk(akm: Akm, msk: &Msk) -> Result<Pmk> {
         Akm::FT_IEEE8021X_SHA384 => 0..48,
         _ => return Err(CryptoError::UnsupportedAkm),
     };
-    let bytes = m.get(range).ok_or(CryptoError::InvalidKeyLength { what: "MSK", len: m.len() })?;
+    let bytes = m.get(range).ok_or(CryptoError::InvalidKeyLength {
+        what: "MSK",
+        len: m.len(),
+    })?;
     Pmk::from_slice(bytes)
 }
 
@@ -109,16 +112,31 @@ pub fn derive_pmk_r0(
         return Err(CryptoError::SsidTooLong(ssid.len()));
     }
     if r0kh_id.is_empty() || r0kh_id.len() > MAX_R0KH_ID_LEN {
-        return Err(CryptoError::InvalidLength { what: "R0KH-ID", len: r0kh_id.len() });
+        return Err(CryptoError::InvalidLength {
+            what: "R0KH-ID",
+            len: r0kh_id.len(),
+        });
     }
     // SSIDlength || SSID || MDID || R0KHlength || R0KH-ID || S0KH-ID: at most 1+32+2+1+48+6.
     let mut ctx = [0u8; 90];
-    let parts: [&[u8]; 6] = [&[ssid.len() as u8], ssid, &mdid, &[r0kh_id.len() as u8], r0kh_id, &s0kh_id.0];
+    let parts: [&[u8]; 6] = [
+        &[ssid.len() as u8],
+        ssid,
+        &mdid,
+        &[r0kh_id.len() as u8],
+        r0kh_id,
+        &s0kh_id.0,
+    ];
     let n = concat_into(&mut ctx, &parts);
     let q = hash.len();
     let mut data = [0u8; 64 + 16];
     let out = data.get_mut(..q + 16).ok_or(CryptoError::UnsupportedAkm)?;
-    hash.kdf().derive(xxkey.expose_secret(), b"FT-R0", ctx.get(..n).unwrap_or(&[]), out)?;
+    hash.kdf().derive(
+        xxkey.expose_secret(),
+        b"FT-R0",
+        ctx.get(..n).unwrap_or(&[]),
+        out,
+    )?;
     let (r0, salt) = out.split_at(q);
     let name = hash.truncated_128(&[b"FT-R0N", salt]);
     let r0 = PmkR0::from_slice(r0);
@@ -140,8 +158,11 @@ pub fn derive_pmk_r1(
     let mut ctx = [0u8; 12];
     concat_into(&mut ctx, &[&r1kh_id.0, &s1kh_id.0]);
     let mut data = [0u8; 64];
-    let out = data.get_mut(..hash.len()).ok_or(CryptoError::UnsupportedAkm)?;
-    hash.kdf().derive(pmk_r0.expose_secret(), b"FT-R1", &ctx, out)?;
+    let out = data
+        .get_mut(..hash.len())
+        .ok_or(CryptoError::UnsupportedAkm)?;
+    hash.kdf()
+        .derive(pmk_r0.expose_secret(), b"FT-R1", &ctx, out)?;
     let r1 = PmkR1::from_slice(out);
     data.zeroize();
     let name = hash.truncated_128(&[b"FT-R1N", pmk_r0_name, &r1kh_id.0, &s1kh_id.0]);
@@ -170,8 +191,12 @@ pub fn derive_ft_ptk(
     concat_into(&mut ctx, &[snonce, anonce, &bssid.0, &sta_addr.0]);
     let total = params.kck_len + params.kek_len + tk_len;
     let mut buf = [0u8; 128];
-    let out = buf.get_mut(..total).ok_or(CryptoError::InvalidLength { what: "PTK", len: total })?;
-    hash.kdf().derive(pmk_r1.expose_secret(), b"FT-PTK", &ctx, out)?;
+    let out = buf.get_mut(..total).ok_or(CryptoError::InvalidLength {
+        what: "PTK",
+        len: total,
+    })?;
+    hash.kdf()
+        .derive(pmk_r1.expose_secret(), b"FT-PTK", &ctx, out)?;
     let ptk = Ptk::from_parts(out, params.kck_len, params.kek_len, tk_len, 0);
     buf.zeroize();
     let name = hash.truncated_128(&[pmk_r1_name, b"FT-PTKN", &ctx]);

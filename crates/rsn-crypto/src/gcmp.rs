@@ -11,6 +11,8 @@ use crate::mic::Mic;
 use crate::secret::Tk;
 use crate::{CryptoError, Result};
 
+// Unboxed on purpose: a key lives long and is used per frame; no indirection.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone)]
 enum Inner {
     G128(Aes128Gcm),
@@ -43,9 +45,17 @@ impl GcmpKey {
         let inner = match k.len() {
             16 => Inner::G128(Aes128Gcm::new(k.into())),
             32 => Inner::G256(Aes256Gcm::new(k.into())),
-            n => return Err(CryptoError::InvalidKeyLength { what: "GCMP TK", len: n }),
+            n => {
+                return Err(CryptoError::InvalidKeyLength {
+                    what: "GCMP TK",
+                    len: n,
+                })
+            }
         };
-        Ok(GcmpKey { inner, opts: AadOptions::default() })
+        Ok(GcmpKey {
+            inner,
+            opts: AadOptions::default(),
+        })
     }
 
     /// Use these AAD options (SPP A-MSDU).
@@ -60,14 +70,26 @@ impl GcmpKey {
             Inner::G128(c) => c.encrypt_in_place_detached(nonce.into(), aad, data),
             Inner::G256(c) => c.encrypt_in_place_detached(nonce.into(), aad, data),
         };
-        let tag = r.map_err(|_| CryptoError::InvalidLength { what: "GCMP payload", len: data.len() })?;
+        let tag = r.map_err(|_| CryptoError::InvalidLength {
+            what: "GCMP payload",
+            len: data.len(),
+        })?;
         Mic::from_slice(&tag)
     }
 
     /// GCM decryption with an explicit nonce and AAD, in place.
-    pub fn open_raw(&self, nonce: &[u8; 12], aad: &[u8], data: &mut [u8], mic: &[u8]) -> Result<()> {
+    pub fn open_raw(
+        &self,
+        nonce: &[u8; 12],
+        aad: &[u8],
+        data: &mut [u8],
+        mic: &[u8],
+    ) -> Result<()> {
         if mic.len() != GCMP_MIC_LEN {
-            return Err(CryptoError::InvalidLength { what: "GCMP MIC", len: mic.len() });
+            return Err(CryptoError::InvalidLength {
+                what: "GCMP MIC",
+                len: mic.len(),
+            });
         }
         let r = match &self.inner {
             Inner::G128(c) => c.decrypt_in_place_detached(nonce.into(), aad, data, mic.into()),
@@ -77,7 +99,13 @@ impl GcmpKey {
     }
 
     /// Encrypt `header || body` into `header (Protected set) || GCMP header || ciphertext || MIC`.
-    pub fn encrypt(&self, frame: &[u8], pn: u64, key_id: u8, out: &mut alloc::vec::Vec<u8>) -> Result<()> {
+    pub fn encrypt(
+        &self,
+        frame: &[u8],
+        pn: u64,
+        key_id: u8,
+        out: &mut alloc::vec::Vec<u8>,
+    ) -> Result<()> {
         frame::seal_mpdu(frame, pn, key_id, out, |h, data| {
             let aad = frame::build_aad(h, self.opts);
             self.seal_raw(&frame::gcmp_nonce(h, pn), aad.as_bytes(), data)

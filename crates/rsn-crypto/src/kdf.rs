@@ -27,10 +27,17 @@ pub fn psk_from_passphrase(passphrase: &Passphrase, ssid: &[u8]) -> Result<Pmk> 
 /// Plain PBKDF2-HMAC-SHA1 (RFC 8018 5.2), for any password, salt and output length.
 pub fn pbkdf2_sha1(password: &[u8], salt: &[u8], iterations: u32, out: &mut [u8]) -> Result<()> {
     if iterations == 0 {
-        return Err(CryptoError::InvalidLength { what: "PBKDF2 iteration count", len: 0 });
+        return Err(CryptoError::InvalidLength {
+            what: "PBKDF2 iteration count",
+            len: 0,
+        });
     }
-    pbkdf2::pbkdf2::<Hmac<Sha1>>(password, salt, iterations, out)
-        .map_err(|_| CryptoError::InvalidLength { what: "PBKDF2 password", len: password.len() })
+    pbkdf2::pbkdf2::<Hmac<Sha1>>(password, salt, iterations, out).map_err(|_| {
+        CryptoError::InvalidLength {
+            what: "PBKDF2 password",
+            len: password.len(),
+        }
+    })
 }
 
 /// The IEEE 802.11 PRF (IEEE 802.11-2020 12.7.1.2):
@@ -41,10 +48,16 @@ pub fn pbkdf2_sha1(password: &[u8], salt: &[u8], iterations: u32, out: &mut [u8]
 /// standard are the cases used).
 pub fn prf_sha1(key: &[u8], label: &[u8], data: &[u8], out: &mut [u8]) -> Result<()> {
     if out.len() > 255 * 20 {
-        return Err(CryptoError::InvalidLength { what: "PRF output", len: out.len() });
+        return Err(CryptoError::InvalidLength {
+            what: "PRF output",
+            len: out.len(),
+        });
     }
-    let base = <Hmac<Sha1> as Mac>::new_from_slice(key)
-        .map_err(|_| CryptoError::InvalidKeyLength { what: "PRF key", len: key.len() })?;
+    let base =
+        <Hmac<Sha1> as Mac>::new_from_slice(key).map_err(|_| CryptoError::InvalidKeyLength {
+            what: "PRF key",
+            len: key.len(),
+        })?;
     for (i, chunk) in out.chunks_mut(20).enumerate() {
         let mut mac = base.clone();
         mac.update(label);

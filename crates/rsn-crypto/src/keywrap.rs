@@ -36,16 +36,27 @@ pub fn aes_wrap(kek: &Kek, key_data: &[u8]) -> Result<alloc::vec::Vec<u8>> {
 /// RFC 3394 AES key wrap without 802.11 padding (input a multiple of 8, at least 16 octets).
 pub fn aes_wrap_raw(kek: &[u8], data: &[u8]) -> Result<alloc::vec::Vec<u8>> {
     if data.len() < 16 || data.len() % 8 != 0 {
-        return Err(CryptoError::InvalidLength { what: "key wrap input", len: data.len() });
+        return Err(CryptoError::InvalidLength {
+            what: "key wrap input",
+            len: data.len(),
+        });
     }
     let mut out = alloc::vec![0u8; data.len() + 8];
     let r = match kek.len() {
         16 => KekAes128::new(kek.into()).wrap(data, &mut out),
         24 => KekAes192::new(kek.into()).wrap(data, &mut out),
         32 => KekAes256::new(kek.into()).wrap(data, &mut out),
-        n => return Err(CryptoError::InvalidKeyLength { what: "KEK", len: n }),
+        n => {
+            return Err(CryptoError::InvalidKeyLength {
+                what: "KEK",
+                len: n,
+            })
+        }
     };
-    r.map_err(|_| CryptoError::InvalidLength { what: "key wrap input", len: data.len() })?;
+    r.map_err(|_| CryptoError::InvalidLength {
+        what: "key wrap input",
+        len: data.len(),
+    })?;
     Ok(out)
 }
 
@@ -59,19 +70,30 @@ pub fn aes_unwrap(kek: &Kek, wrapped: &[u8]) -> Result<Zeroizing<alloc::vec::Vec
 /// [`aes_unwrap`] with a raw KEK of 16, 24 or 32 octets.
 pub fn aes_unwrap_raw(kek: &[u8], wrapped: &[u8]) -> Result<Zeroizing<alloc::vec::Vec<u8>>> {
     if wrapped.len() < 24 || wrapped.len() % 8 != 0 {
-        return Err(CryptoError::InvalidLength { what: "wrapped key data", len: wrapped.len() });
+        return Err(CryptoError::InvalidLength {
+            what: "wrapped key data",
+            len: wrapped.len(),
+        });
     }
     let mut out = Zeroizing::new(alloc::vec![0u8; wrapped.len() - 8]);
     let r = match kek.len() {
         16 => KekAes128::new(kek.into()).unwrap(wrapped, &mut out),
         24 => KekAes192::new(kek.into()).unwrap(wrapped, &mut out),
         32 => KekAes256::new(kek.into()).unwrap(wrapped, &mut out),
-        n => return Err(CryptoError::InvalidKeyLength { what: "KEK", len: n }),
+        n => {
+            return Err(CryptoError::InvalidKeyLength {
+                what: "KEK",
+                len: n,
+            })
+        }
     };
     match r {
         Ok(()) => Ok(out),
         Err(aes_kw::Error::IntegrityCheckFailed) => Err(CryptoError::IntegrityCheckFailed),
-        Err(_) => Err(CryptoError::InvalidLength { what: "wrapped key data", len: wrapped.len() }),
+        Err(_) => Err(CryptoError::InvalidLength {
+            what: "wrapped key data",
+            len: wrapped.len(),
+        }),
     }
 }
 
@@ -81,7 +103,10 @@ pub fn aes_unwrap_raw(kek: &[u8], wrapped: &[u8]) -> Result<Zeroizing<alloc::vec
 pub fn rc4_key_data(kek: &Kek, key_iv: &[u8; 16], data: &mut [u8]) -> Result<()> {
     let k = kek.expose_secret();
     if k.len() != 16 {
-        return Err(CryptoError::InvalidKeyLength { what: "KEK", len: k.len() });
+        return Err(CryptoError::InvalidKeyLength {
+            what: "KEK",
+            len: k.len(),
+        });
     }
     let mut key = Zeroizing::new([0u8; 32]);
     for (d, s) in key.iter_mut().zip(key_iv.iter().chain(k.iter())) {

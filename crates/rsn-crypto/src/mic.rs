@@ -74,13 +74,19 @@ impl Mic {
     /// Build from octets (at most 32).
     pub fn from_slice(b: &[u8]) -> Result<Self> {
         if b.len() > 32 {
-            return Err(CryptoError::InvalidLength { what: "MIC", len: b.len() });
+            return Err(CryptoError::InvalidLength {
+                what: "MIC",
+                len: b.len(),
+            });
         }
         let mut bytes = [0u8; 32];
         if let Some(d) = bytes.get_mut(..b.len()) {
             d.copy_from_slice(b);
         }
-        Ok(Mic { bytes, len: b.len() })
+        Ok(Mic {
+            bytes,
+            len: b.len(),
+        })
     }
     /// The MIC octets.
     pub fn as_bytes(&self) -> &[u8] {
@@ -106,8 +112,12 @@ impl PartialEq for Mic {
 impl Eq for Mic {}
 
 fn hmac_trunc<M: Mac + hmac::digest::KeyInit>(key: &[u8], data: &[&[u8]], n: usize) -> Result<Mic> {
-    let mut mac = <M as hmac::digest::KeyInit>::new_from_slice(key)
-        .map_err(|_| CryptoError::InvalidKeyLength { what: "KCK", len: key.len() })?;
+    let mut mac = <M as hmac::digest::KeyInit>::new_from_slice(key).map_err(|_| {
+        CryptoError::InvalidKeyLength {
+            what: "KCK",
+            len: key.len(),
+        }
+    })?;
     for d in data {
         mac.update(d);
     }
@@ -127,8 +137,12 @@ pub(crate) fn mic_over(alg: MicAlgorithm, key: &[u8], parts: &[&[u8]]) -> Result
         MicAlgorithm::HmacSha512_256 => hmac_trunc::<Hmac<Sha512>>(key, parts, n),
         MicAlgorithm::AesCmac128 => {
             // IEEE 802.11-2020 12.7.2: AES-128-CMAC needs a 128-bit KCK.
-            let mut mac = <Cmac<Aes128> as Mac>::new_from_slice(key)
-                .map_err(|_| CryptoError::InvalidKeyLength { what: "KCK", len: key.len() })?;
+            let mut mac = <Cmac<Aes128> as Mac>::new_from_slice(key).map_err(|_| {
+                CryptoError::InvalidKeyLength {
+                    what: "KCK",
+                    len: key.len(),
+                }
+            })?;
             for p in parts {
                 mac.update(p);
             }
@@ -144,25 +158,45 @@ pub fn eapol_key_mic(alg: MicAlgorithm, kck: &Kck, eapol_frame: &[u8]) -> Result
 
 /// MIC of an EAPOL PDU as captured: the `alg.mic_len()` octets at `mic_offset` (normally
 /// [`EAPOL_KEY_MIC_OFFSET`]) are treated as zero. No copy of the frame is made.
-pub fn compute_mic(alg: MicAlgorithm, kck: &Kck, eapol_frame: &[u8], mic_offset: usize) -> Result<Mic> {
+pub fn compute_mic(
+    alg: MicAlgorithm,
+    kck: &Kck,
+    eapol_frame: &[u8],
+    mic_offset: usize,
+) -> Result<Mic> {
     let n = alg.mic_len();
-    let end = mic_offset.checked_add(n).filter(|e| *e <= eapol_frame.len());
+    let end = mic_offset
+        .checked_add(n)
+        .filter(|e| *e <= eapol_frame.len());
     let Some(end) = end else {
-        return Err(CryptoError::Truncated { what: "EAPOL-Key MIC field" });
+        return Err(CryptoError::Truncated {
+            what: "EAPOL-Key MIC field",
+        });
     };
     let zeros = [0u8; 32];
     let head = eapol_frame.get(..mic_offset).unwrap_or(&[]);
     let tail = eapol_frame.get(end..).unwrap_or(&[]);
-    mic_over(alg, kck.expose_secret(), &[head, zeros.get(..n).unwrap_or(&[]), tail])
+    mic_over(
+        alg,
+        kck.expose_secret(),
+        &[head, zeros.get(..n).unwrap_or(&[]), tail],
+    )
 }
 
 /// Verify the MIC carried in an EAPOL PDU (constant-time comparison).
 /// Returns [`CryptoError::MicMismatch`] when it does not match.
-pub fn verify_mic(alg: MicAlgorithm, kck: &Kck, eapol_frame: &[u8], mic_offset: usize) -> Result<()> {
+pub fn verify_mic(
+    alg: MicAlgorithm,
+    kck: &Kck,
+    eapol_frame: &[u8],
+    mic_offset: usize,
+) -> Result<()> {
     let computed = compute_mic(alg, kck, eapol_frame, mic_offset)?;
     let carried = eapol_frame
         .get(mic_offset..mic_offset + alg.mic_len())
-        .ok_or(CryptoError::Truncated { what: "EAPOL-Key MIC field" })?;
+        .ok_or(CryptoError::Truncated {
+            what: "EAPOL-Key MIC field",
+        })?;
     if bool::from(computed.as_bytes().ct_eq(carried)) {
         Ok(())
     } else {

@@ -52,20 +52,41 @@ pub fn derive_ptk_with_kdk(
     }
     let tk_len = ptk_tk_len(cipher)?;
     if kdk_len > 64 {
-        return Err(CryptoError::InvalidLength { what: "KDK", len: kdk_len });
+        return Err(CryptoError::InvalidLength {
+            what: "KDK",
+            len: kdk_len,
+        });
     }
     // IEEE 802.11-2020 12.7.1.3: Min/Max of addresses and of nonces, as unsigned octet
     // strings (lexicographic comparison).
-    let (a_lo, a_hi) = if aa.0 <= spa.0 { (aa.0, spa.0) } else { (spa.0, aa.0) };
-    let (n_lo, n_hi) = if anonce <= snonce { (anonce, snonce) } else { (snonce, anonce) };
+    let (a_lo, a_hi) = if aa.0 <= spa.0 {
+        (aa.0, spa.0)
+    } else {
+        (spa.0, aa.0)
+    };
+    let (n_lo, n_hi) = if anonce <= snonce {
+        (anonce, snonce)
+    } else {
+        (snonce, anonce)
+    };
     let mut data = [0u8; 76];
-    for (dst, src) in data.iter_mut().zip(a_lo.iter().chain(&a_hi).chain(n_lo.iter()).chain(n_hi.iter())) {
+    for (dst, src) in data.iter_mut().zip(
+        a_lo.iter()
+            .chain(&a_hi)
+            .chain(n_lo.iter())
+            .chain(n_hi.iter()),
+    ) {
         *dst = *src;
     }
     let total = params.kck_len + params.kek_len + tk_len + kdk_len;
     let mut buf = [0u8; MAX_PTK];
-    let out = buf.get_mut(..total).ok_or(CryptoError::InvalidLength { what: "PTK", len: total })?;
-    params.kdf.derive(pmk.expose_secret(), b"Pairwise key expansion", &data, out)?;
+    let out = buf.get_mut(..total).ok_or(CryptoError::InvalidLength {
+        what: "PTK",
+        len: total,
+    })?;
+    params
+        .kdf
+        .derive(pmk.expose_secret(), b"Pairwise key expansion", &data, out)?;
     let ptk = Ptk::from_parts(out, params.kck_len, params.kek_len, tk_len, kdk_len);
     buf.zeroize();
     ptk
@@ -97,9 +118,17 @@ pub fn pmkid(akm: Akm, pmk: &Pmk, aa: &MacAddr, spa: &MacAddr) -> Result<Pmkid> 
     Ok(out)
 }
 
-fn trunc<M: Mac + hmac::digest::KeyInit>(key: &[u8], parts: &[&[u8]], out: &mut [u8; 16]) -> Result<()> {
-    let mut mac = <M as hmac::digest::KeyInit>::new_from_slice(key)
-        .map_err(|_| CryptoError::InvalidKeyLength { what: "PMK", len: key.len() })?;
+fn trunc<M: Mac + hmac::digest::KeyInit>(
+    key: &[u8],
+    parts: &[&[u8]],
+    out: &mut [u8; 16],
+) -> Result<()> {
+    let mut mac = <M as hmac::digest::KeyInit>::new_from_slice(key).map_err(|_| {
+        CryptoError::InvalidKeyLength {
+            what: "PMK",
+            len: key.len(),
+        }
+    })?;
     for p in parts {
         mac.update(p);
     }

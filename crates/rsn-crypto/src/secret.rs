@@ -149,11 +149,15 @@ impl Tk {
     /// TKIP: Michael key for frames the Authenticator transmits (TK bits 128..191,
     /// IEEE 802.11-2020 12.8.1, "Tx MIC key" as seen by the AP).
     pub fn tkip_tx_mic_key(&self) -> Option<[u8; 8]> {
-        (self.len == 32).then(|| self.bytes.get(16..24)?.try_into().ok()).flatten()
+        (self.len == 32)
+            .then(|| self.bytes.get(16..24)?.try_into().ok())
+            .flatten()
     }
     /// TKIP: Michael key for frames the Supplicant transmits (TK bits 192..255).
     pub fn tkip_rx_mic_key(&self) -> Option<[u8; 8]> {
-        (self.len == 32).then(|| self.bytes.get(24..32)?.try_into().ok()).flatten()
+        (self.len == 32)
+            .then(|| self.bytes.get(24..32)?.try_into().ok())
+            .flatten()
     }
 }
 
@@ -176,7 +180,10 @@ impl Passphrase {
         if !b.iter().all(|&c| (32..=126).contains(&c)) {
             return Err(CryptoError::PassphraseCharacter);
         }
-        let mut out = Passphrase { bytes: [0u8; 63], len: b.len() };
+        let mut out = Passphrase {
+            bytes: [0u8; 63],
+            len: b.len(),
+        };
         if let Some(dst) = out.bytes.get_mut(..b.len()) {
             dst.copy_from_slice(b);
         }
@@ -250,7 +257,10 @@ impl Ptk {
     ) -> Result<Self, CryptoError> {
         let total = kck_len + kek_len + tk_len + kdk_len;
         if bytes.len() != total {
-            return Err(CryptoError::InvalidLength { what: "PTK", len: bytes.len() });
+            return Err(CryptoError::InvalidLength {
+                what: "PTK",
+                len: bytes.len(),
+            });
         }
         let (kck, rest) = bytes.split_at(kck_len);
         let (kek, rest) = rest.split_at(kek_len);
@@ -259,7 +269,11 @@ impl Ptk {
             kck: Kck::from_slice(kck)?,
             kek: Kek::from_slice(kek)?,
             tk: Tk::from_slice(tk)?,
-            kdk: if kdk_len == 0 { None } else { Some(Kdk::from_slice(kdk)?) },
+            kdk: if kdk_len == 0 {
+                None
+            } else {
+                Some(Kdk::from_slice(kdk)?)
+            },
         })
     }
 
@@ -296,7 +310,12 @@ impl fmt::Debug for Ptk {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+#[allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 mod tests {
     use super::*;
     use alloc::format;
@@ -311,8 +330,14 @@ mod tests {
 
     #[test]
     fn passphrase_rules() {
-        assert_eq!(Passphrase::new("short").err(), Some(CryptoError::PassphraseLength(5)));
-        assert_eq!(Passphrase::new("tab\there!").err(), Some(CryptoError::PassphraseCharacter));
+        assert_eq!(
+            Passphrase::new("short").err(),
+            Some(CryptoError::PassphraseLength(5))
+        );
+        assert_eq!(
+            Passphrase::new("tab\there!").err(),
+            Some(CryptoError::PassphraseCharacter)
+        );
         assert!(Passphrase::new(&"x".repeat(63)).is_ok());
         assert!(Passphrase::new(&"x".repeat(64)).is_err());
         assert!(Pmk::from_slice(&[0; 31]).is_err());

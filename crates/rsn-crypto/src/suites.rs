@@ -97,6 +97,7 @@ impl AkmParams {
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 const fn p(
     akm: Akm,
     kdf: Kdf,
@@ -113,7 +114,18 @@ const fn p(
         Kdf::KdfSha384 => 48,
         Kdf::KdfSha512 => 64,
     };
-    AkmParams { akm, kdf, mic, mic_len, kck_len, kek_len, kdk_len, pmk_len, pmkid, aes_key_wrap }
+    AkmParams {
+        akm,
+        kdf,
+        mic,
+        mic_len,
+        kck_len,
+        kek_len,
+        kdk_len,
+        pmk_len,
+        pmkid,
+        aes_key_wrap,
+    }
 }
 
 /// Parameters of an AKM with its default PMK length (for SAE-EXT-KEY and OWE: group 19,
@@ -130,22 +142,88 @@ pub fn akm_params(akm: Akm) -> Option<AkmParams> {
 pub fn akm_params_for_pmk(akm: Akm, pmk_len: Option<usize>) -> Option<AkmParams> {
     use MicAlgorithm as M;
     use PmkidRule as I;
-    let sha1_by_version = |a| p(a, Kdf::PrfSha1, MicRule::ByDescriptorVersion, 16, 16, 16, 32, I::HmacSha1, false);
-    let v3 = |a, pmkid| p(a, Kdf::KdfSha256, MicRule::Version3, 16, 16, 16, 32, pmkid, true);
+    let sha1_by_version = |a| {
+        p(
+            a,
+            Kdf::PrfSha1,
+            MicRule::ByDescriptorVersion,
+            16,
+            16,
+            16,
+            32,
+            I::HmacSha1,
+            false,
+        )
+    };
+    let v3 = |a, pmkid| {
+        p(
+            a,
+            Kdf::KdfSha256,
+            MicRule::Version3,
+            16,
+            16,
+            16,
+            32,
+            pmkid,
+            true,
+        )
+    };
     let sha384 = |a, pmkid| {
-        p(a, Kdf::KdfSha384, MicRule::AkmDefined(M::HmacSha384_192), 24, 24, 32, 48, pmkid, true)
+        p(
+            a,
+            Kdf::KdfSha384,
+            MicRule::AkmDefined(M::HmacSha384_192),
+            24,
+            24,
+            32,
+            48,
+            pmkid,
+            true,
+        )
     };
     // Group-dependent hash (SAE-EXT-KEY, OWE): IEEE 802.11-2020 12.4.2 / Table 9-151 note.
     let by_group = |a, pmkid| match pmk_len.unwrap_or(32) {
-        32 => Some(p(a, Kdf::KdfSha256, MicRule::AkmDefined(M::HmacSha256_128), 16, 16, 16, 32, pmkid, true)),
-        48 => Some(p(a, Kdf::KdfSha384, MicRule::AkmDefined(M::HmacSha384_192), 24, 24, 32, 48, pmkid, true)),
-        64 => Some(p(a, Kdf::KdfSha512, MicRule::AkmDefined(M::HmacSha512_256), 32, 32, 32, 64, pmkid, true)),
+        32 => Some(p(
+            a,
+            Kdf::KdfSha256,
+            MicRule::AkmDefined(M::HmacSha256_128),
+            16,
+            16,
+            16,
+            32,
+            pmkid,
+            true,
+        )),
+        48 => Some(p(
+            a,
+            Kdf::KdfSha384,
+            MicRule::AkmDefined(M::HmacSha384_192),
+            24,
+            24,
+            32,
+            48,
+            pmkid,
+            true,
+        )),
+        64 => Some(p(
+            a,
+            Kdf::KdfSha512,
+            MicRule::AkmDefined(M::HmacSha512_256),
+            32,
+            32,
+            32,
+            64,
+            pmkid,
+            true,
+        )),
         _ => None,
     };
     match akm {
         // IEEE 802.11-2020 Table 9-151 rows 1, 2; 12.7.2: version 1 (HMAC-MD5/RC4) with TKIP,
         // version 2 (HMAC-SHA-1-128/AES key wrap) otherwise. WPA1 follows the same rule.
-        Akm::IEEE8021X | Akm::PSK | Akm::WPA1_IEEE8021X | Akm::WPA1_PSK => Some(sha1_by_version(akm)),
+        Akm::IEEE8021X | Akm::PSK | Akm::WPA1_IEEE8021X | Akm::WPA1_PSK => {
+            Some(sha1_by_version(akm))
+        }
         // Rows 3, 4: FT over 802.1X / PSK, SHA-256, AES-128-CMAC (descriptor version 3).
         Akm::FT_IEEE8021X | Akm::FT_PSK => Some(v3(akm, I::FtKeyName)),
         // Rows 5, 6: SHA-256 variants, AES-128-CMAC (descriptor version 3).
@@ -154,14 +232,40 @@ pub fn akm_params_for_pmk(akm: Akm, pmk_len: Option<usize>) -> Option<AkmParams>
         Akm::TDLS => Some(v3(akm, I::HmacSha256)),
         // Rows 8, 9: SAE / FT-SAE: AKM-defined (version 0) AES-128-CMAC, KDF-SHA-256
         // (hostapd wpa_eapol_key_mic: "AES-CMAC (AKM-defined - SAE)").
-        Akm::SAE => Some(p(akm, Kdf::KdfSha256, MicRule::AkmDefined(M::AesCmac128), 16, 16, 16, 32, I::Sae, true)),
-        Akm::FT_SAE => {
-            Some(p(akm, Kdf::KdfSha256, MicRule::AkmDefined(M::AesCmac128), 16, 16, 16, 32, I::FtKeyName, true))
-        }
+        Akm::SAE => Some(p(
+            akm,
+            Kdf::KdfSha256,
+            MicRule::AkmDefined(M::AesCmac128),
+            16,
+            16,
+            16,
+            32,
+            I::Sae,
+            true,
+        )),
+        Akm::FT_SAE => Some(p(
+            akm,
+            Kdf::KdfSha256,
+            MicRule::AkmDefined(M::AesCmac128),
+            16,
+            16,
+            16,
+            32,
+            I::FtKeyName,
+            true,
+        )),
         // Row 11: Suite B: HMAC-SHA-256-128, KDF-SHA-256.
-        Akm::SUITE_B => {
-            Some(p(akm, Kdf::KdfSha256, MicRule::AkmDefined(M::HmacSha256_128), 16, 16, 16, 32, I::HmacSha256, true))
-        }
+        Akm::SUITE_B => Some(p(
+            akm,
+            Kdf::KdfSha256,
+            MicRule::AkmDefined(M::HmacSha256_128),
+            16,
+            16,
+            16,
+            32,
+            I::HmacSha256,
+            true,
+        )),
         // Row 12: Suite B 192-bit: HMAC-SHA-384-192, KCK 24, KEK 32, PMK 48.
         Akm::SUITE_B_192 => Some(sha384(akm, I::HmacSha384)),
         // Row 13: FT over 802.1X SHA-384.
@@ -182,7 +286,11 @@ pub fn akm_params_for_pmk(akm: Akm, pmk_len: Option<usize>) -> Option<AkmParams>
 
 /// The MIC algorithm for an EAPOL-Key frame: AKM, the frame's Key Descriptor Version, and
 /// (for SAE-EXT-KEY/OWE) the PMK length.
-pub fn mic_algorithm(akm: Akm, descriptor_version: u8, pmk_len: Option<usize>) -> Option<MicAlgorithm> {
+pub fn mic_algorithm(
+    akm: Akm,
+    descriptor_version: u8,
+    pmk_len: Option<usize>,
+) -> Option<MicAlgorithm> {
     akm_params_for_pmk(akm, pmk_len)?.mic_algorithm(descriptor_version)
 }
 
@@ -265,7 +373,12 @@ pub fn cipher_params(cipher: Cipher) -> Option<CipherParams> {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+#[allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 mod tests {
     use super::*;
 
@@ -279,7 +392,10 @@ mod tests {
         assert_eq!(sae.mic_algorithm(0), Some(MicAlgorithm::AesCmac128));
         let b192 = akm_params(Akm::SUITE_B_192).unwrap();
         assert_eq!((b192.kck_len, b192.kek_len, b192.mic_len), (24, 32, 24));
-        assert_eq!(mic_algorithm(Akm::SAE_EXT_KEY, 0, Some(48)), Some(MicAlgorithm::HmacSha384_192));
+        assert_eq!(
+            mic_algorithm(Akm::SAE_EXT_KEY, 0, Some(48)),
+            Some(MicAlgorithm::HmacSha384_192)
+        );
         assert!(akm_params(Akm::FILS_SHA256).is_none());
         assert_eq!(cipher_params(Cipher::WPA1_TKIP).unwrap().tk_len, 32);
         assert_eq!(cipher_params(Cipher::GCMP256).unwrap().mic_len, 16);

@@ -91,7 +91,13 @@ pub fn michael(key: &[u8; 8], data: &[u8]) -> [u8; 8] {
 
 /// The TKIP MIC of an MSDU: Michael over `DA || SA || priority || 0 0 0 || data`
 /// (IEEE 802.11-2020 12.5.2.3.3, Figure 12-15).
-pub fn michael_mic(key: &[u8; 8], da: &[u8; 6], sa: &[u8; 6], priority: u8, msdu: &[u8]) -> [u8; 8] {
+pub fn michael_mic(
+    key: &[u8; 8],
+    da: &[u8; 6],
+    sa: &[u8; 6],
+    priority: u8,
+    msdu: &[u8],
+) -> [u8; 8] {
     let mut m = Michael::new(key);
     m.update(da);
     m.update(sa);
@@ -118,6 +124,8 @@ const fn gmul(mut a: u8, mut b: u8) -> u8 {
     p
 }
 
+// Evaluated at compile time only: an out-of-range index would fail the build, not panic.
+#[allow(clippy::indexing_slicing)]
 /// The AES S-box, computed (inverse in GF(2^8) then the affine map, FIPS 197 5.1.1).
 const fn aes_sbox() -> [u8; 256] {
     let mut s = [0u8; 256];
@@ -133,13 +141,20 @@ const fn aes_sbox() -> [u8; 256] {
         if x == 0 {
             inv = 0;
         }
-        let v = inv ^ inv.rotate_left(1) ^ inv.rotate_left(2) ^ inv.rotate_left(3) ^ inv.rotate_left(4) ^ 0x63;
+        let v = inv
+            ^ inv.rotate_left(1)
+            ^ inv.rotate_left(2)
+            ^ inv.rotate_left(3)
+            ^ inv.rotate_left(4)
+            ^ 0x63;
         s[x] = v;
         x += 1;
     }
     s
 }
 
+// Evaluated at compile time only (see `aes_sbox`).
+#[allow(clippy::indexing_slicing)]
 /// The TKIP S-box (IEEE 802.11-2020 Table 12-6): `(2·S[i]) << 8 | 3·S[i]` over the AES S-box.
 const TKIP_SBOX: [u16; 256] = {
     let s = aes_sbox();
@@ -166,7 +181,10 @@ fn mk16(hi: u8, lo: u8) -> u16 {
 }
 
 fn tk16(tk: &[u8; 16], n: usize) -> u16 {
-    mk16(tk.get(2 * n + 1).copied().unwrap_or(0), tk.get(2 * n).copied().unwrap_or(0))
+    mk16(
+        tk.get(2 * n + 1).copied().unwrap_or(0),
+        tk.get(2 * n).copied().unwrap_or(0),
+    )
 }
 
 /// Phase 1 key mixing (IEEE 802.11-2020 12.5.2.5.2): TTAK from TK, TA and IV32.
@@ -191,7 +209,14 @@ pub fn phase1(tk: &[u8; 16], ta: &[u8; 6], iv32: u32) -> [u16; 5] {
 
 /// Phase 2 key mixing (IEEE 802.11-2020 12.5.2.5.3): the 16-octet WEP seed (RC4 key).
 pub fn phase2(tk: &[u8; 16], ttak: &[u16; 5], iv16: u16) -> [u8; 16] {
-    let mut ppk = [ttak[0], ttak[1], ttak[2], ttak[3], ttak[4], ttak[4].wrapping_add(iv16)];
+    let mut ppk = [
+        ttak[0],
+        ttak[1],
+        ttak[2],
+        ttak[3],
+        ttak[4],
+        ttak[4].wrapping_add(iv16),
+    ];
     ppk[0] = ppk[0].wrapping_add(s(ppk[5] ^ tk16(tk, 0)));
     ppk[1] = ppk[1].wrapping_add(s(ppk[0] ^ tk16(tk, 1)));
     ppk[2] = ppk[2].wrapping_add(s(ppk[1] ^ tk16(tk, 2)));
@@ -232,13 +257,26 @@ pub fn parse_tkip_iv(b: &[u8]) -> Result<PnHeader> {
         .and_then(|s| s.try_into().ok())
         .ok_or(CryptoError::Truncated { what: "TKIP IV" })?;
     let pn = u64::from_le_bytes([h[2], h[0], h[4], h[5], h[6], h[7], 0, 0]);
-    Ok(PnHeader { pn, key_id: h[3] >> 6, ext_iv: h[3] & 0x20 != 0 })
+    Ok(PnHeader {
+        pn,
+        key_id: h[3] >> 6,
+        ext_iv: h[3] & 0x20 != 0,
+    })
 }
 
 /// Write a TKIP IV/Extended IV for `tsc` and `key_id`.
 pub fn tkip_iv(tsc: u64, key_id: u8) -> [u8; 8] {
     let t = tsc.to_le_bytes();
-    [t[1], (t[1] | 0x20) & 0x7f, t[0], 0x20 | ((key_id & 3) << 6), t[2], t[3], t[4], t[5]]
+    [
+        t[1],
+        (t[1] | 0x20) & 0x7f,
+        t[0],
+        0x20 | ((key_id & 3) << 6),
+        t[2],
+        t[3],
+        t[4],
+        t[5],
+    ]
 }
 
 /// Which Michael key protects a frame.
@@ -286,7 +324,10 @@ impl TkipKey {
     /// From 32 raw octets.
     pub fn from_bytes(k: &[u8]) -> Result<Self> {
         if k.len() != 32 {
-            return Err(CryptoError::InvalidKeyLength { what: "TKIP TK", len: k.len() });
+            return Err(CryptoError::InvalidKeyLength {
+                what: "TKIP TK",
+                len: k.len(),
+            });
         }
         let mut tk = Zeroizing::new([0u8; 16]);
         let mut a = Zeroizing::new([0u8; 8]);
@@ -294,7 +335,11 @@ impl TkipKey {
         tk.copy_from_slice(k.get(..16).unwrap_or(&[0; 16]));
         a.copy_from_slice(k.get(16..24).unwrap_or(&[0; 8]));
         s.copy_from_slice(k.get(24..32).unwrap_or(&[0; 8]));
-        Ok(TkipKey { tk, mic_from_auth: a, mic_from_supp: s })
+        Ok(TkipKey {
+            tk,
+            mic_from_auth: a,
+            mic_from_supp: s,
+        })
     }
 
     fn mic_key(&self, d: MichaelDirection) -> &[u8; 8] {
@@ -318,13 +363,25 @@ impl TkipKey {
     /// Encrypt an unfragmented plaintext MPDU (`header || MSDU`): appends the Michael MIC
     /// (key chosen by the DS bits, [`MichaelDirection::of`]) and the ICV, and writes
     /// `header (Protected set) || IV/ExtIV || RC4(MSDU || MIC || ICV)` to `out`.
-    pub fn encrypt(&self, frame: &[u8], tsc: u64, key_id: u8, out: &mut alloc::vec::Vec<u8>) -> Result<()> {
+    pub fn encrypt(
+        &self,
+        frame: &[u8],
+        tsc: u64,
+        key_id: u8,
+        out: &mut alloc::vec::Vec<u8>,
+    ) -> Result<()> {
         let h = frame::parse_header(frame)?;
         if h.frame_type() != frame::FrameType::Data {
             return Err(CryptoError::UnsupportedFrame);
         }
         let body = frame.get(h.len..).unwrap_or(&[]);
-        let mic = michael_mic(self.mic_key(MichaelDirection::of(&h)), &h.da(), &h.sa(), h.tid(), body);
+        let mic = michael_mic(
+            self.mic_key(MichaelDirection::of(&h)),
+            &h.da(),
+            &h.sa(),
+            h.tid(),
+            body,
+        );
         self.encrypt_mpdu_raw(frame, &mic, tsc, key_id, out)
     }
 
@@ -339,7 +396,10 @@ impl TkipKey {
         out: &mut alloc::vec::Vec<u8>,
     ) -> Result<()> {
         if tsc > frame::MAX_PN || key_id > 3 {
-            return Err(CryptoError::InvalidLength { what: "TSC or key ID", len: 8 });
+            return Err(CryptoError::InvalidLength {
+                what: "TSC or key ID",
+                len: 8,
+            });
         }
         let h = frame::parse_header(frame)?;
         let body = frame.get(h.len..).unwrap_or(&[]);
@@ -364,7 +424,11 @@ impl TkipKey {
     /// Decrypt one MPDU and check its ICV only (fragments, or when the caller verifies
     /// Michael itself). `out` = `header (Protected cleared) || data` where data still ends
     /// with the Michael MIC when this is the last (or only) fragment.
-    pub fn decrypt_fragment(&self, mpdu: &[u8], out: &mut alloc::vec::Vec<u8>) -> Result<Decrypted> {
+    pub fn decrypt_fragment(
+        &self,
+        mpdu: &[u8],
+        out: &mut alloc::vec::Vec<u8>,
+    ) -> Result<Decrypted> {
         out.clear();
         let h = frame::parse_header(mpdu)?;
         if !h.protected() {
@@ -396,7 +460,11 @@ impl TkipKey {
             return Err(CryptoError::IcvMismatch);
         }
         out.truncate(icv_at);
-        Ok(Decrypted { pn: iv.pn, key_id: iv.key_id, header_len: h.len })
+        Ok(Decrypted {
+            pn: iv.pn,
+            key_id: iv.key_id,
+            header_len: h.len,
+        })
     }
 
     /// Decrypt an unfragmented MPDU and verify ICV and Michael (key chosen by the DS bits).
@@ -422,12 +490,16 @@ impl TkipKey {
         let d = self.decrypt_fragment(mpdu, out)?;
         if out.len() < d.header_len + 8 {
             out.clear();
-            return Err(CryptoError::Truncated { what: "TKIP MSDU (Michael MIC)" });
+            return Err(CryptoError::Truncated {
+                what: "TKIP MSDU (Michael MIC)",
+            });
         }
         let mic_at = out.len() - 8;
         let msdu = out.get(d.header_len..mic_at).unwrap_or(&[]);
         let want = michael_mic(self.mic_key(dir), &h.da(), &h.sa(), h.tid(), msdu);
-        let ok = out.get(mic_at..).is_some_and(|m| bool::from(subtle::ConstantTimeEq::ct_eq(m, &want[..])));
+        let ok = out
+            .get(mic_at..)
+            .is_some_and(|m| bool::from(subtle::ConstantTimeEq::ct_eq(m, &want[..])));
         if !ok {
             out.iter_mut().for_each(|b| *b = 0);
             out.clear();

@@ -1,6 +1,11 @@
 //! Property tests: encrypt → decrypt round trips over arbitrary headers and payloads, and
 //! decryption/verification of arbitrary bytes never panics.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 
 use proptest::prelude::*;
 use rsn_crypto::bip::BipKey;
@@ -15,8 +20,15 @@ use rsn_wire::Cipher;
 /// A data frame header: arbitrary addresses/flags, with QoS, A4 and HT Control as the
 /// FC bits say (the builder keeps them consistent).
 fn data_header() -> impl Strategy<Value = Vec<u8>> {
-    (any::<bool>(), any::<bool>(), any::<u8>(), any::<[u8; 30]>(), any::<[u8; 2]>(), any::<[u8; 4]>()).prop_map(
-        |(qos, order, fc1, addrs, qc, htc)| {
+    (
+        any::<bool>(),
+        any::<bool>(),
+        any::<u8>(),
+        any::<[u8; 30]>(),
+        any::<[u8; 2]>(),
+        any::<[u8; 4]>(),
+    )
+        .prop_map(|(qos, order, fc1, addrs, qc, htc)| {
             let fc0 = if qos { 0x88 } else { 0x08 };
             let fc1 = (fc1 & !0x04 & !0x80) | if order { 0x80 } else { 0 };
             let mut h = vec![fc0, fc1, 0, 0];
@@ -32,8 +44,7 @@ fn data_header() -> impl Strategy<Value = Vec<u8>> {
                 }
             }
             h
-        },
-    )
+        })
 }
 
 proptest! {

@@ -1,6 +1,11 @@
 //! Known-answer tests: every vector in `tests/data/vectors/*.json`, read at run time.
 //! Each file's vector count is asserted, so none is skipped silently (137 in total).
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 
 use rsn_crypto::bip::BipKey;
 use rsn_crypto::ccmp::CcmpKey;
@@ -22,7 +27,8 @@ fn load(file: &str) -> Vec<Value> {
 }
 
 fn s<'a>(v: &'a Value, k: &str) -> &'a str {
-    v[k].as_str().unwrap_or_else(|| panic!("field {k} missing in {}", v["id"]))
+    v[k].as_str()
+        .unwrap_or_else(|| panic!("field {k} missing in {}", v["id"]))
 }
 fn h(v: &Value, k: &str) -> Vec<u8> {
     hex::decode(s(v, k)).unwrap()
@@ -41,7 +47,10 @@ fn id(v: &Value) -> &str {
 }
 
 fn check_count(file: &str, seen: usize, expected: usize) {
-    assert_eq!(seen, expected, "{file}: expected {expected} vectors, saw {seen}");
+    assert_eq!(
+        seen, expected,
+        "{file}: expected {expected} vectors, saw {seen}"
+    );
     println!("{file}: {seen}/{expected} vectors checked");
 }
 
@@ -49,8 +58,16 @@ fn check_count(file: &str, seen: usize, expected: usize) {
 fn prf() {
     let vs = load("prf.json");
     for v in &vs {
-        let key = if v.get("key_hex").is_some() { h(v, "key_hex") } else { s(v, "key").as_bytes().to_vec() };
-        let data = if v.get("data_hex").is_some() { h(v, "data_hex") } else { s(v, "data").as_bytes().to_vec() };
+        let key = if v.get("key_hex").is_some() {
+            h(v, "key_hex")
+        } else {
+            s(v, "key").as_bytes().to_vec()
+        };
+        let data = if v.get("data_hex").is_some() {
+            h(v, "data_hex")
+        } else {
+            s(v, "data").as_bytes().to_vec()
+        };
         let label = s(v, "label").as_bytes();
         let mut out = vec![0u8; v["length_bits"].as_u64().unwrap() as usize / 8];
         match s(v, "algorithm") {
@@ -79,7 +96,13 @@ fn pbkdf2_psk() {
                 // Includes RFC 6070's 16 777 216-iteration case: ~3 s with the
                 // dependencies optimized (workspace profile.dev.package."*").
                 let mut out = vec![0u8; v["dklen"].as_u64().unwrap() as usize];
-                pbkdf2_sha1(s(v, "password").as_bytes(), s(v, "salt").as_bytes(), iters, &mut out).unwrap();
+                pbkdf2_sha1(
+                    s(v, "password").as_bytes(),
+                    s(v, "salt").as_bytes(),
+                    iters,
+                    &mut out,
+                )
+                .unwrap();
                 assert_eq!(hex::encode(&out), s(v, "dk"), "{}", id(v));
             }
             k => panic!("unknown kind {k}"),
@@ -110,25 +133,64 @@ fn ptk() {
         let pmk = Pmk::from_slice(&h(v, "pmk")).unwrap();
         if v.get("passphrase").is_some() {
             let p = Passphrase::new(s(v, "passphrase")).unwrap();
-            assert_eq!(psk_from_passphrase(&p, s(v, "ssid").as_bytes()).unwrap(), pmk, "{}", id(v));
+            assert_eq!(
+                psk_from_passphrase(&p, s(v, "ssid").as_bytes()).unwrap(),
+                pmk,
+                "{}",
+                id(v)
+            );
         }
         let cipher = cipher_of(v);
-        let ptk =
-            derive_ptk(&pmk, Akm::PSK, cipher, &mac(v, "aa"), &mac(v, "spa"), &arr(v, "anonce"), &arr(v, "snonce"))
-                .unwrap();
-        assert_eq!(ptk.len() * 8, v["ptk_len_bits"].as_u64().unwrap() as usize, "{}", id(v));
+        let ptk = derive_ptk(
+            &pmk,
+            Akm::PSK,
+            cipher,
+            &mac(v, "aa"),
+            &mac(v, "spa"),
+            &arr(v, "anonce"),
+            &arr(v, "snonce"),
+        )
+        .unwrap();
+        assert_eq!(
+            ptk.len() * 8,
+            v["ptk_len_bits"].as_u64().unwrap() as usize,
+            "{}",
+            id(v)
+        );
         if v.get("ptk").is_some() {
-            let all = [ptk.kck.expose_secret(), ptk.kek.expose_secret(), ptk.tk.expose_secret()].concat();
+            let all = [
+                ptk.kck.expose_secret(),
+                ptk.kek.expose_secret(),
+                ptk.tk.expose_secret(),
+            ]
+            .concat();
             assert_eq!(hex::encode(all), s(v, "ptk"), "{}", id(v));
         } else {
-            assert_eq!(hex::encode(ptk.kck.expose_secret()), s(v, "kck"), "{}", id(v));
-            assert_eq!(hex::encode(ptk.kek.expose_secret()), s(v, "kek"), "{}", id(v));
+            assert_eq!(
+                hex::encode(ptk.kck.expose_secret()),
+                s(v, "kck"),
+                "{}",
+                id(v)
+            );
+            assert_eq!(
+                hex::encode(ptk.kek.expose_secret()),
+                s(v, "kek"),
+                "{}",
+                id(v)
+            );
             assert_eq!(hex::encode(ptk.tk.expose_secret()), s(v, "tk"), "{}", id(v));
         }
         // The same PTK through WPA1's AKM (same PRF and lengths).
-        let wpa1 =
-            derive_ptk(&pmk, Akm::WPA1_PSK, cipher, &mac(v, "aa"), &mac(v, "spa"), &arr(v, "anonce"), &arr(v, "snonce"))
-                .unwrap();
+        let wpa1 = derive_ptk(
+            &pmk,
+            Akm::WPA1_PSK,
+            cipher,
+            &mac(v, "aa"),
+            &mac(v, "spa"),
+            &arr(v, "anonce"),
+            &arr(v, "snonce"),
+        )
+        .unwrap();
         assert_eq!(wpa1, ptk);
     }
     check_count("ptk.json", vs.len(), 9);
@@ -181,7 +243,10 @@ fn eapol_mic() {
         filled[81..97].copy_from_slice(mic.as_bytes());
         verify_mic(alg, &kck, &filled, EAPOL_KEY_MIC_OFFSET).unwrap();
         filled[20] ^= 1;
-        assert_eq!(verify_mic(alg, &kck, &filled, EAPOL_KEY_MIC_OFFSET), Err(CryptoError::MicMismatch));
+        assert_eq!(
+            verify_mic(alg, &kck, &filled, EAPOL_KEY_MIC_OFFSET),
+            Err(CryptoError::MicMismatch)
+        );
     }
     check_count("eapol_mic.json", vs.len(), 24);
 }
@@ -192,10 +257,18 @@ fn keywrap() {
     for v in &vs {
         let (kek, pt, ct) = (h(v, "kek"), h(v, "plaintext"), h(v, "ciphertext"));
         assert_eq!(aes_wrap_raw(&kek, &pt).unwrap(), ct, "{}", id(v));
-        assert_eq!(&aes_unwrap_raw(&kek, &ct).unwrap()[..], &pt[..], "{}", id(v));
+        assert_eq!(
+            &aes_unwrap_raw(&kek, &ct).unwrap()[..],
+            &pt[..],
+            "{}",
+            id(v)
+        );
         let mut bad = ct.clone();
         bad[5] ^= 0x80;
-        assert_eq!(aes_unwrap_raw(&kek, &bad).err(), Some(CryptoError::IntegrityCheckFailed));
+        assert_eq!(
+            aes_unwrap_raw(&kek, &bad).err(),
+            Some(CryptoError::IntegrityCheckFailed)
+        );
         if let Ok(k) = Kek::from_slice(&kek) {
             assert_eq!(&aes_unwrap(&k, &ct).unwrap()[..], &pt[..]);
         }
@@ -217,7 +290,12 @@ fn ccmp() {
         let (pt, ct, pn) = (h(v, "plaintext_mpdu"), h(v, "encrypted_mpdu"), u48(v, "pn"));
         let key_id = v["key_id"].as_u64().unwrap() as u8;
         if let Some(fcs) = v.get("fcs").and_then(Value::as_str) {
-            assert_eq!(hex::encode(crc32fast::hash(&ct).to_le_bytes()), fcs, "{}", id(v));
+            assert_eq!(
+                hex::encode(crc32fast::hash(&ct).to_le_bytes()),
+                fcs,
+                "{}",
+                id(v)
+            );
         }
         let modern = match v.get("aad") {
             None => true,
@@ -230,8 +308,14 @@ fn ccmp() {
                 let mic = key.seal_raw(&nonce, &aad, &mut buf).unwrap();
                 assert_eq!(&ct[..hl], &pt[..hl]);
                 assert_eq!(ct[hl..hl + 8], pn_header(pn, key_id), "{}", id(v));
-                assert_eq!([&buf[..], mic.as_bytes()].concat(), &ct[hl + 8..], "{}", id(v));
-                key.open_raw(&nonce, &aad, &mut buf, mic.as_bytes()).unwrap();
+                assert_eq!(
+                    [&buf[..], mic.as_bytes()].concat(),
+                    &ct[hl + 8..],
+                    "{}",
+                    id(v)
+                );
+                key.open_raw(&nonce, &aad, &mut buf, mic.as_bytes())
+                    .unwrap();
                 assert_eq!(&buf[..], &pt[hl..]);
                 // The modern AAD builder agrees unless the QoS frame has the Order bit set
                 // (802.11n+ masks it and reads it as announcing HT Control).
@@ -240,11 +324,21 @@ fn ccmp() {
                     legacy_only += 1;
                     let hdr = parse_header(&pt).unwrap();
                     assert!(hdr.has_htc);
-                    assert_ne!(build_aad(&hdr, AadOptions::default()).as_bytes(), &aad[..], "{}", id(v));
+                    assert_ne!(
+                        build_aad(&hdr, AadOptions::default()).as_bytes(),
+                        &aad[..],
+                        "{}",
+                        id(v)
+                    );
                     false
                 } else {
                     let hdr = parse_header(&pt).unwrap();
-                    assert_eq!(build_aad(&hdr, AadOptions::default()).as_bytes(), &aad[..], "{}", id(v));
+                    assert_eq!(
+                        build_aad(&hdr, AadOptions::default()).as_bytes(),
+                        &aad[..],
+                        "{}",
+                        id(v)
+                    );
                     assert_eq!(ccmp_nonce(&hdr, pn), nonce, "{}", id(v));
                     true
                 }
@@ -259,11 +353,17 @@ fn ccmp() {
             assert_eq!(out, clear_protected(pt.clone()), "{}", id(v));
             let mut bad = ct.clone();
             *bad.last_mut().unwrap() ^= 1;
-            assert_eq!(key.decrypt(&bad, &mut out).err(), Some(CryptoError::DecryptFailed));
+            assert_eq!(
+                key.decrypt(&bad, &mut out).err(),
+                Some(CryptoError::DecryptFailed)
+            );
             assert!(out.is_empty());
         }
     }
-    assert_eq!(legacy_only, 4, "MPDUs 3, 4, 5, 8 follow 802.11i-2004 AAD rules only");
+    assert_eq!(
+        legacy_only, 4,
+        "MPDUs 3, 4, 5, 8 follow 802.11i-2004 AAD rules only"
+    );
     check_count("ccmp.json", vs.len(), 9);
 }
 
@@ -291,7 +391,10 @@ fn gcmp() {
                 assert_eq!(modern.as_bytes(), &with_p[..], "{}", id(v));
                 let mut buf2 = pt[hdr.len..].to_vec();
                 let std_mic = key.seal_raw(&nonce, modern.as_bytes(), &mut buf2).unwrap();
-                assert_eq!(hex::encode(std_mic.as_bytes()), "600bc1059972d2b52d5beef61d25485c");
+                assert_eq!(
+                    hex::encode(std_mic.as_bytes()),
+                    "600bc1059972d2b52d5beef61d25485c"
+                );
                 continue;
             }
             assert_eq!(modern.as_bytes(), &aad[..], "{}", id(v));
@@ -327,19 +430,33 @@ fn tkip_michael() {
                     .map(|w| u16::from_str_radix(w.as_str().unwrap(), 16).unwrap())
                     .collect();
                 assert_eq!(&p1[..], &want[..], "{}", id(v));
-                assert_eq!(hex::encode(phase2(&tk, &p1, iv16)), s(v, "rc4key"), "{}", id(v));
+                assert_eq!(
+                    hex::encode(phase2(&tk, &p1, iv16)),
+                    s(v, "rc4key"),
+                    "{}",
+                    id(v)
+                );
             }
             "mpdu" => {
                 let tk = h(v, "tk");
                 let key = TkipKey::from_bytes(&tk).unwrap();
-                let (pt_mic, ct, tsc) = (h(v, "plaintext_mpdu_with_mic"), h(v, "encrypted_mpdu"), u48(v, "tsc"));
+                let (pt_mic, ct, tsc) = (
+                    h(v, "plaintext_mpdu_with_mic"),
+                    h(v, "encrypted_mpdu"),
+                    u48(v, "tsc"),
+                );
                 let key_id = v["key_id"].as_u64().unwrap() as u8;
                 let hdr = parse_header(&pt_mic).unwrap();
                 let (pt, mic) = pt_mic.split_at(pt_mic.len() - 8);
                 let mic_key: [u8; 8] = arr(v, "mic_key");
                 assert_eq!(&tk[16..24], &mic_key);
                 let msdu = &pt[hdr.len..];
-                assert_eq!(michael_mic(&mic_key, &hdr.da(), &hdr.sa(), hdr.tid(), msdu), mic, "{}", id(v));
+                assert_eq!(
+                    michael_mic(&mic_key, &hdr.da(), &hdr.sa(), hdr.tid(), msdu),
+                    mic,
+                    "{}",
+                    id(v)
+                );
                 let tk16: [u8; 16] = tk[..16].try_into().unwrap();
                 let p1 = phase1(&tk16, &hdr.a2, (tsc >> 16) as u32);
                 let p1_le: Vec<u8> = p1.iter().flat_map(|w| w.to_le_bytes()).collect();
@@ -355,9 +472,16 @@ fn tkip_michael() {
                 // Michael fails.
                 let mut bad = ct.clone();
                 bad[40] ^= 1;
-                assert_eq!(key.decrypt(&bad, &mut out).err(), Some(CryptoError::IcvMismatch));
-                key.encrypt_mpdu_raw(pt, &[0u8; 8], tsc, key_id, &mut bad).unwrap();
-                assert_eq!(key.decrypt(&bad, &mut out).err(), Some(CryptoError::MichaelMismatch));
+                assert_eq!(
+                    key.decrypt(&bad, &mut out).err(),
+                    Some(CryptoError::IcvMismatch)
+                );
+                key.encrypt_mpdu_raw(pt, &[0u8; 8], tsc, key_id, &mut bad)
+                    .unwrap();
+                assert_eq!(
+                    key.decrypt(&bad, &mut out).err(),
+                    Some(CryptoError::MichaelMismatch)
+                );
             }
             k => panic!("kind {k}"),
         }
@@ -415,7 +539,8 @@ fn ft_key_hierarchy() {
         .unwrap();
         assert_eq!(hex::encode(r0.expose_secret()), s(v, "pmk_r0"));
         assert_eq!(hex::encode(r0name), s(v, "pmk_r0_name"));
-        let (r1, r1name) = ft::derive_pmk_r1(akm, &r0, &r0name, &mac(v, "r1kh_id"), &mac(v, "s1kh_id")).unwrap();
+        let (r1, r1name) =
+            ft::derive_pmk_r1(akm, &r0, &r0name, &mac(v, "r1kh_id"), &mac(v, "s1kh_id")).unwrap();
         assert_eq!(hex::encode(r1.expose_secret()), s(v, "pmk_r1"));
         assert_eq!(hex::encode(r1name), s(v, "pmk_r1_name"));
         let (ptk, _ptk_name) = ft::derive_ft_ptk(
@@ -429,7 +554,12 @@ fn ft_key_hierarchy() {
             &mac(v, "s1kh_id"),
         )
         .unwrap();
-        let all = [ptk.kck.expose_secret(), ptk.kek.expose_secret(), ptk.tk.expose_secret()].concat();
+        let all = [
+            ptk.kck.expose_secret(),
+            ptk.kek.expose_secret(),
+            ptk.tk.expose_secret(),
+        ]
+        .concat();
         assert_eq!(hex::encode(all), s(v, "ptk"));
         let params = akm_params(akm).unwrap();
         let alg = params.mic_algorithm(3).unwrap();
@@ -461,11 +591,29 @@ fn eapol_frames() {
                 // Wire-level vectors: check the fields this crate reads by offset.
                 let f = h(v, "frame");
                 let fields = &v["fields"];
-                assert_eq!(hex::encode(&f[81..97]), s(fields, "key_mic_field"), "{}", id(v));
-                assert_eq!(hex::encode(&f[NONCE..NONCE + 32]), s(fields, "key_nonce"), "{}", id(v));
-                assert_eq!(hex::encode(&f[IV..IV + 16]), s(fields, "key_iv"), "{}", id(v));
+                assert_eq!(
+                    hex::encode(&f[81..97]),
+                    s(fields, "key_mic_field"),
+                    "{}",
+                    id(v)
+                );
+                assert_eq!(
+                    hex::encode(&f[NONCE..NONCE + 32]),
+                    s(fields, "key_nonce"),
+                    "{}",
+                    id(v)
+                );
+                assert_eq!(
+                    hex::encode(&f[IV..IV + 16]),
+                    s(fields, "key_iv"),
+                    "{}",
+                    id(v)
+                );
                 let ki = u16::from_be_bytes([f[KEY_INFO], f[KEY_INFO + 1]]);
-                assert_eq!(u64::from(ki & 7), fields["key_descriptor_version"].as_u64().unwrap());
+                assert_eq!(
+                    u64::from(ki & 7),
+                    fields["key_descriptor_version"].as_u64().unwrap()
+                );
                 frames += 1;
             }
             "handshake" => {
@@ -480,8 +628,22 @@ fn eapol_frames() {
                 let anonce = nonce_of(s(v, "anonce_from"));
                 let snonce = nonce_of(s(v, "snonce_from"));
                 let cipher = cipher_of(v);
-                let ptk = derive_ptk(&pmk, Akm::PSK, cipher, &mac(v, "aa"), &mac(v, "spa"), &anonce, &snonce).unwrap();
-                let all = [ptk.kck.expose_secret(), ptk.kek.expose_secret(), ptk.tk.expose_secret()].concat();
+                let ptk = derive_ptk(
+                    &pmk,
+                    Akm::PSK,
+                    cipher,
+                    &mac(v, "aa"),
+                    &mac(v, "spa"),
+                    &anonce,
+                    &snonce,
+                )
+                .unwrap();
+                let all = [
+                    ptk.kck.expose_secret(),
+                    ptk.kek.expose_secret(),
+                    ptk.tk.expose_secret(),
+                ]
+                .concat();
                 assert_eq!(hex::encode(all), s(v, "ptk"), "{}", id(v));
                 for f in fs {
                     let bytes = h(f, "frame");
@@ -493,13 +655,16 @@ fn eapol_frames() {
                             .unwrap_or_else(|e| panic!("{} {}: {e}", id(v), s(f, "name")));
                         mics += 1;
                     }
-                    let Some(want) = f.get("decrypted_key_data").and_then(Value::as_str) else { continue };
+                    let Some(want) = f.get("decrypted_key_data").and_then(Value::as_str) else {
+                        continue;
+                    };
                     let len = usize::from(u16::from_be_bytes([bytes[97], bytes[98]]));
                     let kd = &bytes[99..99 + len];
                     let got = match ver {
                         1 => {
                             let mut d = kd.to_vec();
-                            rc4_key_data(&ptk.kek, &bytes[IV..IV + 16].try_into().unwrap(), &mut d).unwrap();
+                            rc4_key_data(&ptk.kek, &bytes[IV..IV + 16].try_into().unwrap(), &mut d)
+                                .unwrap();
                             d
                         }
                         _ => aes_unwrap(&ptk.kek, kd).unwrap().to_vec(),
@@ -553,7 +718,8 @@ fn sae() {
             "hnp-commit" => {
                 assert_eq!(v["group"].as_u64(), Some(19));
                 let p256_order =
-                    hex::decode("ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551").unwrap();
+                    hex::decode("ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551")
+                        .unwrap();
                 let (own, peer) = (h(v, "local_commit"), h(v, "peer_commit"));
                 let sum = add_mod(&own[2..34], &peer[2..34], &p256_order);
                 assert_eq!(hex::encode(&sum[..16]), s(v, "pmkid"), "{}", id(v));
