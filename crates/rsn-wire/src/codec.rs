@@ -56,11 +56,19 @@ pub(crate) struct Writer<'a> {
 
 impl<'a> Writer<'a> {
     pub(crate) fn new(buf: &'a mut [u8]) -> Self {
-        Writer { buf, pos: 0, count_only: false }
+        Writer {
+            buf,
+            pos: 0,
+            count_only: false,
+        }
     }
     /// A writer that only counts: lets one `write` function serve both `buffer_len` and `emit`.
     pub(crate) fn counting() -> Writer<'static> {
-        Writer { buf: Default::default(), pos: 0, count_only: true }
+        Writer {
+            buf: Default::default(),
+            pos: 0,
+            count_only: true,
+        }
     }
     /// Octets written (or counted) so far.
     pub(crate) fn pos(&self) -> usize {

@@ -125,7 +125,12 @@ impl KeyInfo {
 
 impl core::fmt::Debug for KeyInfo {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        write!(f, "KeyInfo({:#06x} v{}", self.0, self.descriptor_version().0)?;
+        write!(
+            f,
+            "KeyInfo({:#06x} v{}",
+            self.0,
+            self.descriptor_version().0
+        )?;
         for (on, n) in [
             (self.key_type_pairwise(), "P"),
             (self.install(), "Install"),
@@ -182,7 +187,8 @@ pub const fn key_data_len_offset(mic_len: usize) -> usize {
 /// `77 + mic_len + 2 + Key Data Length` with the body inside the buffer.
 pub fn candidate_mic_lens(frame: &[u8]) -> Vec<usize> {
     let mut out = Vec::new();
-    let (Some(&ptype), Some(body_len)) = (frame.get(field::TYPE), frame.get(field::BODY_LEN)) else {
+    let (Some(&ptype), Some(body_len)) = (frame.get(field::TYPE), frame.get(field::BODY_LEN))
+    else {
         return out;
     };
     if ptype != EapolType::KEY.0 {
@@ -191,7 +197,9 @@ pub fn candidate_mic_lens(frame: &[u8]) -> Vec<usize> {
     let body_len = usize::from(u16::from_be_bytes(array_at(body_len, 0)));
     for m in [16usize, 24, 0, 32] {
         let at = key_data_len_offset(m);
-        let Some(kdl) = frame.get(at..at + 2) else { continue };
+        let Some(kdl) = frame.get(at..at + 2) else {
+            continue;
+        };
         let kdl = usize::from(u16::from_be_bytes(array_at(kdl, 0)));
         if body_len == KEY_FIXED_LEN + m + 2 + kdl && EAPOL_HEADER_LEN + body_len <= frame.len() {
             out.push(m);
@@ -218,7 +226,11 @@ impl<T: AsRef<[u8]>> EapolPacket<T> {
     }
     /// Protocol Version (1: 802.1X-2001, 2: -2004, 3: -2010).
     pub fn version(&self) -> u8 {
-        self.buffer.as_ref().get(field::VERSION).copied().unwrap_or(0)
+        self.buffer
+            .as_ref()
+            .get(field::VERSION)
+            .copied()
+            .unwrap_or(0)
     }
     /// Packet Type.
     pub fn packet_type(&self) -> EapolType {
@@ -259,7 +271,11 @@ impl<'a> EapolPacketRepr<'a> {
         let packet_type = EapolType(r.u8()?);
         let n = r.u16_be()?;
         let body = r.take(usize::from(n))?;
-        Ok(EapolPacketRepr { version, packet_type, body })
+        Ok(EapolPacketRepr {
+            version,
+            packet_type,
+            body,
+        })
     }
     /// Header plus body.
     pub fn buffer_len(&self) -> usize {
@@ -293,7 +309,9 @@ impl<T: AsRef<[u8]>> EapolKey<T> {
             return Err(Error::Malformed);
         }
         let at = key_data_len_offset(mic_len);
-        let kdl = b.get(at..at.checked_add(2).ok_or(Error::Truncated)?).ok_or(Error::Truncated)?;
+        let kdl = b
+            .get(at..at.checked_add(2).ok_or(Error::Truncated)?)
+            .ok_or(Error::Truncated)?;
         let kdl = usize::from(u16::from_be_bytes(array_at(kdl, 0)));
         if b.len() - (at + 2) < kdl {
             return Err(Error::Truncated);
@@ -321,7 +339,10 @@ impl<T: AsRef<[u8]>> EapolKey<T> {
     }
     /// Key Information.
     pub fn key_info(&self) -> KeyInfo {
-        KeyInfo(u16::from_be_bytes(array_at(self.b(), field::KEY_INFO.start)))
+        KeyInfo(u16::from_be_bytes(array_at(
+            self.b(),
+            field::KEY_INFO.start,
+        )))
     }
     /// Key Length.
     pub fn key_length(&self) -> u16 {
@@ -363,12 +384,14 @@ impl<T: AsRef<[u8]>> EapolKey<T> {
     }
     /// Packet Body Length equals `77 + mic_len + 2 + Key Data Length`.
     pub fn lengths_consistent(&self) -> bool {
-        usize::from(self.body_len()) == KEY_FIXED_LEN + self.mic_len + 2 + usize::from(self.key_data_len())
+        usize::from(self.body_len())
+            == KEY_FIXED_LEN + self.mic_len + 2 + usize::from(self.key_data_len())
     }
     /// The EAPOL frame as Packet Body Length delimits it (what the MIC is computed over),
     /// or `None` if that runs past the buffer.
     pub fn frame(&self) -> Option<&[u8]> {
-        self.b().get(..EAPOL_HEADER_LEN + usize::from(self.body_len()))
+        self.b()
+            .get(..EAPOL_HEADER_LEN + usize::from(self.body_len()))
     }
     /// Consume the view.
     pub fn into_inner(self) -> T {
@@ -467,7 +490,8 @@ impl EapolKeyRepr {
     }
     /// Write the whole EAPOL frame (Packet Body Length and Key Data Length computed).
     pub fn emit(&self, buf: &mut [u8]) -> Result<()> {
-        let body_len = u16::try_from(self.buffer_len() - EAPOL_HEADER_LEN).map_err(|_| Error::Malformed)?;
+        let body_len =
+            u16::try_from(self.buffer_len() - EAPOL_HEADER_LEN).map_err(|_| Error::Malformed)?;
         let kdl = u16::try_from(self.key_data.len()).map_err(|_| Error::Malformed)?;
         let mut w = Writer::new(buf);
         w.u8(self.protocol_version)?;

@@ -1,4 +1,9 @@
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 use super::*;
 use alloc::vec;
 use proptest::collection::vec as pvec;
@@ -12,7 +17,10 @@ fn deconstruct_m1() {
     let b = hex::decode(M1).unwrap();
     assert_eq!(candidate_mic_lens(&b), vec![16]);
     let p = EapolPacket::new_checked(&b[..]).unwrap();
-    assert_eq!((p.version(), p.packet_type(), p.body_len()), (1, EapolType::KEY, 95));
+    assert_eq!(
+        (p.version(), p.packet_type(), p.body_len()),
+        (1, EapolType::KEY, 95)
+    );
     let k = EapolKey::new_checked(&b[..], 16).unwrap();
     assert_eq!(k.descriptor_type(), DescriptorType::WPA);
     let ki = k.key_info();
@@ -56,8 +64,14 @@ fn construct_and_mic() {
     assert_eq!(&v[mic_range(24)], &[1u8; 24]);
     // Not EAPOL-Key, or truncated.
     assert!(EapolKey::new_checked(&[2u8, 0, 0, 0][..], 16).is_err());
-    assert_eq!(EapolKey::new_checked(&v[..50], 24).err(), Some(Error::Truncated));
-    assert_eq!(EapolPacket::new_checked(&[2u8, 3, 0, 5, 1][..]).err(), Some(Error::Truncated));
+    assert_eq!(
+        EapolKey::new_checked(&v[..50], 24).err(),
+        Some(Error::Truncated)
+    );
+    assert_eq!(
+        EapolPacket::new_checked(&[2u8, 3, 0, 5, 1][..]).err(),
+        Some(Error::Truncated)
+    );
 }
 
 #[test]

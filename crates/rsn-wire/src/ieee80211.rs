@@ -209,7 +209,14 @@ impl FrameControl {
         } else if t == FrameType::DATA.0 {
             // IEEE 802.11-2020 9.3.2.1: FC, Dur, A1, A2, A3, Seq, [A4], [QoS], [HTC].
             let qos = self.subtype() & 0x8 != 0;
-            Layout::new(true, true, true, self.to_ds() && self.from_ds(), qos, qos && self.order())
+            Layout::new(
+                true,
+                true,
+                true,
+                self.to_ds() && self.from_ds(),
+                qos,
+                qos && self.order(),
+            )
         } else if t == FrameType::CONTROL.0 {
             // IEEE 802.11-2020 9.3.1: CTS and Ack carry only RA; Control Wrapper and
             // Control Frame Extension are exposed with their remainder as the body.
@@ -279,7 +286,15 @@ impl Layout {
         if htc {
             len += 4;
         }
-        Layout { addr2, addr3, seq_ctrl: seq, addr4, qos, ht_control: htc, len }
+        Layout {
+            addr2,
+            addr3,
+            seq_ctrl: seq,
+            addr4,
+            qos,
+            ht_control: htc,
+            len,
+        }
     }
     const fn addr4_at(&self) -> usize {
         24
@@ -417,12 +432,14 @@ impl<T: AsRef<[u8]>> Header<T> {
     /// QoS Control (QoS data subtypes only).
     pub fn qos_control(&self) -> Option<QosControl> {
         let l = self.layout();
-        l.qos.then(|| QosControl(u16::from_le_bytes(array_at(self.b(), l.qos_at()))))
+        l.qos
+            .then(|| QosControl(u16::from_le_bytes(array_at(self.b(), l.qos_at()))))
     }
     /// HT Control (+HTC frames only), as the little-endian u32 on the wire.
     pub fn ht_control(&self) -> Option<u32> {
         let l = self.layout();
-        l.ht_control.then(|| u32::from_le_bytes(array_at(self.b(), l.htc_at())))
+        l.ht_control
+            .then(|| u32::from_le_bytes(array_at(self.b(), l.htc_at())))
     }
     /// Receiver address (Address 1).
     pub fn ra(&self) -> MacAddr {

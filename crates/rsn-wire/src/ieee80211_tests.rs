@@ -1,4 +1,9 @@
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 use super::*;
 use proptest::prelude::*;
 
@@ -45,7 +50,9 @@ fn qos_data_from_ds_with_htc() {
 
 #[test]
 fn four_address_and_to_ds() {
-    let fc = FrameControl::new(FrameType::DATA, 0).with_to_ds(true).with_from_ds(true);
+    let fc = FrameControl::new(FrameType::DATA, 0)
+        .with_to_ds(true)
+        .with_from_ds(true);
     assert_eq!(fc.header_len(), 30);
     let mut b = [0u8; 30];
     b[..2].copy_from_slice(&fc.to_bytes());
@@ -62,7 +69,10 @@ fn four_address_and_to_ds() {
     b[10..16].copy_from_slice(&[2; 6]);
     b[16..22].copy_from_slice(&[3; 6]);
     let h = Header::new_checked(&b[..]).unwrap();
-    assert_eq!((h.bssid(), h.sa(), h.da()), (Some(m(1)), Some(m(2)), Some(m(3))));
+    assert_eq!(
+        (h.bssid(), h.sa(), h.da()),
+        (Some(m(1)), Some(m(2)), Some(m(3)))
+    );
     assert_eq!(Header::new_checked(&b[..23]).err(), Some(Error::Truncated));
 }
 
@@ -72,11 +82,25 @@ fn mgmt_and_control_lengths() {
     assert_eq!(beacon.to_bytes(), [0x80, 0x00]);
     assert_eq!(beacon.header_len(), 24);
     assert_eq!(beacon.with_order(true).header_len(), 28);
-    assert_eq!(FrameControl::new(FrameType::CONTROL, subtype::ctrl::ACK).header_len(), 10);
-    assert_eq!(FrameControl::new(FrameType::CONTROL, subtype::ctrl::RTS).header_len(), 16);
+    assert_eq!(
+        FrameControl::new(FrameType::CONTROL, subtype::ctrl::ACK).header_len(),
+        10
+    );
+    assert_eq!(
+        FrameControl::new(FrameType::CONTROL, subtype::ctrl::RTS).header_len(),
+        16
+    );
     // Order on non-QoS data is the strictly-ordered bit: no HT Control.
-    assert_eq!(FrameControl::new(FrameType::DATA, 0).with_order(true).header_len(), 24);
-    assert_eq!(frame_control_of(&[0xd4, 0]).unwrap().subtype(), subtype::ctrl::ACK);
+    assert_eq!(
+        FrameControl::new(FrameType::DATA, 0)
+            .with_order(true)
+            .header_len(),
+        24
+    );
+    assert_eq!(
+        frame_control_of(&[0xd4, 0]).unwrap().subtype(),
+        subtype::ctrl::ACK
+    );
     let fc = FrameControl(0xffff);
     assert!(fc.retry() && fc.pwr_mgt() && fc.more_data() && fc.more_frag());
     assert_eq!(fc.frame_type(), FrameType::EXTENSION);

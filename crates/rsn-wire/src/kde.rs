@@ -119,13 +119,21 @@ impl<'a> Kde<'a> {
         let oui: [u8; 3] = r.array()?;
         let data_type = r.u8()?;
         let data = r.rest();
-        let other = Kde::Other { oui, data_type, data };
+        let other = Kde::Other {
+            oui,
+            data_type,
+            data,
+        };
         if oui != OUI_IEEE {
             return Ok(other);
         }
         let typed = match data_type {
             kde_type::GTK => match data {
-                [flags, reserved, gtk @ ..] => Some(Kde::Gtk { flags: *flags, reserved: *reserved, gtk }),
+                [flags, reserved, gtk @ ..] => Some(Kde::Gtk {
+                    flags: *flags,
+                    reserved: *reserved,
+                    gtk,
+                }),
                 _ => None,
             },
             kde_type::MAC_ADDR => MacAddr::from_slice(data).map(Kde::MacAddr),
@@ -142,10 +150,16 @@ impl<'a> Kde<'a> {
             kde_type::IGTK | kde_type::BIGTK => {
                 let mut r = Reader::new(data);
                 match (r.u16_le(), r.array::<6>()) {
-                    (Ok(key_id), Ok(pn)) if data_type == kde_type::IGTK => {
-                        Some(Kde::Igtk { key_id, ipn: pn, igtk: r.rest() })
-                    }
-                    (Ok(key_id), Ok(pn)) => Some(Kde::Bigtk { key_id, bipn: pn, bigtk: r.rest() }),
+                    (Ok(key_id), Ok(pn)) if data_type == kde_type::IGTK => Some(Kde::Igtk {
+                        key_id,
+                        ipn: pn,
+                        igtk: r.rest(),
+                    }),
+                    (Ok(key_id), Ok(pn)) => Some(Kde::Bigtk {
+                        key_id,
+                        bipn: pn,
+                        bigtk: r.rest(),
+                    }),
                     _ => None,
                 }
             }
@@ -189,7 +203,11 @@ impl<'a> Kde<'a> {
 
     fn write_data(&self, w: &mut Writer<'_>) -> Result<()> {
         match self {
-            Kde::Gtk { flags, reserved, gtk } => {
+            Kde::Gtk {
+                flags,
+                reserved,
+                gtk,
+            } => {
                 w.u8(*flags)?;
                 w.u8(*reserved)?;
                 w.put(gtk)
@@ -202,7 +220,16 @@ impl<'a> Kde<'a> {
                 w.u16_be(*mui)?;
                 w.u16_be(*error_type)
             }
-            Kde::Igtk { key_id, ipn: pn, igtk: k } | Kde::Bigtk { key_id, bipn: pn, bigtk: k } => {
+            Kde::Igtk {
+                key_id,
+                ipn: pn,
+                igtk: k,
+            }
+            | Kde::Bigtk {
+                key_id,
+                bipn: pn,
+                bigtk: k,
+            } => {
                 w.u16_le(*key_id)?;
                 w.put(pn)?;
                 w.put(k)
@@ -271,7 +298,10 @@ pub struct KeyDataItems<'a> {
 impl<'a> KeyDataItems<'a> {
     /// Walk `key_data` (already decrypted).
     pub fn new(key_data: &'a [u8]) -> Self {
-        KeyDataItems { rest: key_data, error: None }
+        KeyDataItems {
+            rest: key_data,
+            error: None,
+        }
     }
     /// Why iteration stopped early, if it did.
     pub fn error(&self) -> Option<Error> {

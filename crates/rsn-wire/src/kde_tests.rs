@@ -1,4 +1,9 @@
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 use super::*;
 use crate::element::{ElementBody, RsneRepr, WpaIeRepr};
 use alloc::vec;
@@ -16,9 +21,13 @@ fn msg3_key_data() {
     .unwrap();
     let items: Vec<_> = KeyDataItems::new(&kd).collect();
     assert_eq!(items.len(), 3, "{items:?}");
-    let KeyDataItem::Element(e) = items[0].unwrap() else { panic!() };
+    let KeyDataItem::Element(e) = items[0].unwrap() else {
+        panic!()
+    };
     assert!(RsneRepr::parse_element(&e).is_ok());
-    let KeyDataItem::Kde(k) = items[1].unwrap() else { panic!() };
+    let KeyDataItem::Kde(k) = items[1].unwrap() else {
+        panic!()
+    };
     assert_eq!(k.gtk_key_id(), Some(2));
     assert_eq!(k.gtk_tx(), Some(false));
     assert_eq!(items[2], Ok(KeyDataItem::Padding(&[0xdd, 0][..])));
@@ -41,12 +50,26 @@ fn igtk_pmkid_vendor_and_truncation() {
     let (id, ipn, igtk) = find_igtk(&kd).unwrap();
     assert_eq!((id, ipn, igtk), (4, [1, 2, 3, 4, 5, 6], &[9u8; 16][..]));
     let items: Vec<_> = KeyDataItems::new(&kd).map(|i| i.unwrap()).collect();
-    let KeyDataItem::Kde(Kde::Other { oui, data_type, data }) = items[2] else { panic!() };
+    let KeyDataItem::Kde(Kde::Other {
+        oui,
+        data_type,
+        data,
+    }) = items[2]
+    else {
+        panic!()
+    };
     assert_eq!((oui, data_type), ([0, 0x50, 0xf2], 1));
     let mut body = vec![0, 0x50, 0xf2, 1];
     body.extend_from_slice(data);
     assert!(WpaIeRepr::parse(&body).is_ok());
-    assert_eq!(items[3], KeyDataItem::Kde(Kde::Other { oui: [0x50, 0x6f, 0x9a], data_type: 0x20, data: &[1] }));
+    assert_eq!(
+        items[3],
+        KeyDataItem::Kde(Kde::Other {
+            oui: [0x50, 0x6f, 0x9a],
+            data_type: 0x20,
+            data: &[1]
+        })
+    );
     assert_eq!(emit_key_data(&items).unwrap(), kd);
     // Overflowing length: one error item, then the end.
     let bad = [0xdd, 0xff, 0, 0x0f, 0xac, 1];
@@ -55,7 +78,10 @@ fn igtk_pmkid_vendor_and_truncation() {
     assert_eq!(it.next(), None);
     assert_eq!(it.error(), Some(Error::Truncated));
     // Lone 0xdd is padding.
-    assert_eq!(KeyDataItems::new(&[0xdd]).next(), Some(Ok(KeyDataItem::Padding(&[0xdd][..]))));
+    assert_eq!(
+        KeyDataItems::new(&[0xdd]).next(),
+        Some(Ok(KeyDataItem::Padding(&[0xdd][..])))
+    );
 }
 
 #[derive(Debug, Clone)]
@@ -85,25 +111,49 @@ fn spec() -> impl Strategy<Value = Spec> {
         (any::<u16>(), any::<[u8; 6]>(), d()).prop_map(|(a, b, c)| Spec::Igtk(a, b, c)),
         d().prop_map(Spec::Oci),
         (any::<u16>(), any::<[u8; 6]>(), d()).prop_map(|(a, b, c)| Spec::Bigtk(a, b, c)),
-        (any::<[u8; 3]>().prop_filter("not IEEE", |o| *o != OUI_IEEE), any::<u8>(), d())
+        (
+            any::<[u8; 3]>().prop_filter("not IEEE", |o| *o != OUI_IEEE),
+            any::<u8>(),
+            d()
+        )
             .prop_map(|(a, b, c)| Spec::Other(a, b, c)),
         (15u8..30, d()).prop_map(|(t, c)| Spec::Other(OUI_IEEE, t, c)),
-        (any::<u8>().prop_filter("not 0xdd", |i| *i != 0xdd), d()).prop_map(|(a, b)| Spec::Element(a, b)),
+        (any::<u8>().prop_filter("not 0xdd", |i| *i != 0xdd), d())
+            .prop_map(|(a, b)| Spec::Element(a, b)),
     ]
 }
 
 fn item(s: &Spec) -> KeyDataItem<'_> {
     KeyDataItem::Kde(match s {
-        Spec::Gtk(f, r, g) => Kde::Gtk { flags: *f, reserved: *r, gtk: g },
+        Spec::Gtk(f, r, g) => Kde::Gtk {
+            flags: *f,
+            reserved: *r,
+            gtk: g,
+        },
         Spec::Mac(m) => Kde::MacAddr(crate::MacAddr(*m)),
         Spec::Pmkid(p) => Kde::Pmkid(*p),
         Spec::Nonce(n) => Kde::Nonce(*n),
         Spec::Lifetime(l) => Kde::Lifetime(*l),
-        Spec::Err(a, b) => Kde::Error { mui: *a, error_type: *b },
-        Spec::Igtk(k, p, g) => Kde::Igtk { key_id: *k, ipn: *p, igtk: g },
+        Spec::Err(a, b) => Kde::Error {
+            mui: *a,
+            error_type: *b,
+        },
+        Spec::Igtk(k, p, g) => Kde::Igtk {
+            key_id: *k,
+            ipn: *p,
+            igtk: g,
+        },
         Spec::Oci(d) => Kde::Oci(d),
-        Spec::Bigtk(k, p, g) => Kde::Bigtk { key_id: *k, bipn: *p, bigtk: g },
-        Spec::Other(o, t, d) => Kde::Other { oui: *o, data_type: *t, data: d },
+        Spec::Bigtk(k, p, g) => Kde::Bigtk {
+            key_id: *k,
+            bipn: *p,
+            bigtk: g,
+        },
+        Spec::Other(o, t, d) => Kde::Other {
+            oui: *o,
+            data_type: *t,
+            data: d,
+        },
         Spec::Element(id, d) => return KeyDataItem::Element(Element { id: *id, data: d }),
     })
 }

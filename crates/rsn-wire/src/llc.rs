@@ -58,7 +58,11 @@ impl<T: AsRef<[u8]>> LlcSnap<T> {
     }
     /// Control octet (0x03, UI).
     pub fn control(&self) -> u8 {
-        self.buffer.as_ref().get(field::CONTROL).copied().unwrap_or(0)
+        self.buffer
+            .as_ref()
+            .get(field::CONTROL)
+            .copied()
+            .unwrap_or(0)
     }
     /// SNAP OUI.
     pub fn oui(&self) -> [u8; 3] {
@@ -90,11 +94,17 @@ pub struct LlcSnapRepr {
 impl LlcSnapRepr {
     /// RFC 1042 header for `ethertype`.
     pub const fn rfc1042(ethertype: u16) -> Self {
-        LlcSnapRepr { oui: OUI_RFC1042, ethertype }
+        LlcSnapRepr {
+            oui: OUI_RFC1042,
+            ethertype,
+        }
     }
     /// Parse from a view.
     pub fn parse<T: AsRef<[u8]>>(v: &LlcSnap<T>) -> Result<Self> {
-        Ok(LlcSnapRepr { oui: v.oui(), ethertype: v.ethertype() })
+        Ok(LlcSnapRepr {
+            oui: v.oui(),
+            ethertype: v.ethertype(),
+        })
     }
     /// Parse the header at the start of `buf`, returning it and the payload.
     pub fn parse_bytes(buf: &[u8]) -> Result<(Self, &[u8])> {
@@ -121,7 +131,12 @@ impl LlcSnapRepr {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+#[allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
@@ -140,7 +155,10 @@ mod tests {
         r.emit(&mut out).unwrap();
         assert_eq!(out, b[..8]);
         assert_eq!(LlcSnap::new_checked(&b[..5]).err(), Some(Error::Truncated));
-        assert_eq!(LlcSnap::new_checked(&[0x42u8; 8][..]).err(), Some(Error::Malformed));
+        assert_eq!(
+            LlcSnap::new_checked(&[0x42u8; 8][..]).err(),
+            Some(Error::Malformed)
+        );
     }
 
     proptest! {

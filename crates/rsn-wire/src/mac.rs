@@ -101,7 +101,12 @@ mod tests {
     #[test]
     fn spellings() {
         let want = MacAddr([0xaa, 0xbb, 0xcc, 0x0d, 0xee, 0xff]);
-        for s in ["aa:bb:cc:0d:ee:ff", "AA-BB-CC-0D-EE-FF", "aabb.cc0d.eeff", "aabbcc0deeff"] {
+        for s in [
+            "aa:bb:cc:0d:ee:ff",
+            "AA-BB-CC-0D-EE-FF",
+            "aabb.cc0d.eeff",
+            "aabbcc0deeff",
+        ] {
             assert_eq!(s.parse::<MacAddr>(), Ok(want), "{s}");
         }
         assert!("aa:bb:cc:dd:ee".parse::<MacAddr>().is_err());

@@ -190,7 +190,13 @@ impl<'a> FtActionRepr<'a> {
             ft_action::RESPONSE | ft_action::ACK => Some(StatusCode(r.u16_le()?)),
             _ => None,
         };
-        Ok(FtActionRepr { action, sta_addr, target_ap, status, elements: r.rest() })
+        Ok(FtActionRepr {
+            action,
+            sta_addr,
+            target_ap,
+            status,
+            elements: r.rest(),
+        })
     }
     fn write(&self, w: &mut Writer<'_>) -> Result<()> {
         w.u8(self.action)?;
@@ -354,10 +360,19 @@ impl<'a> MgmtRepr<'a> {
                 status: StatusCode(r.u16_le()?),
                 body: r.rest(),
             }),
-            st::DEAUTH => MgmtRepr::Deauth { reason: ReasonCode(r.u16_le()?), rest: r.rest() },
-            st::DISASSOC => MgmtRepr::Disassoc { reason: ReasonCode(r.u16_le()?), rest: r.rest() },
+            st::DEAUTH => MgmtRepr::Deauth {
+                reason: ReasonCode(r.u16_le()?),
+                rest: r.rest(),
+            },
+            st::DISASSOC => MgmtRepr::Disassoc {
+                reason: ReasonCode(r.u16_le()?),
+                rest: r.rest(),
+            },
             st::ACTION | st::ACTION_NO_ACK => {
-                let a = ActionRepr { category: r.u8()?, body: r.rest() };
+                let a = ActionRepr {
+                    category: r.u8()?,
+                    body: r.rest(),
+                };
                 if subtype == st::ACTION {
                     MgmtRepr::Action(a)
                 } else {
@@ -412,12 +427,21 @@ impl<'a> MgmtRepr<'a> {
                 w.put(b.elements)
             }
             MgmtRepr::ProbeReq { elements } => w.put(elements),
-            MgmtRepr::AssocReq { capability, listen_interval, elements } => {
+            MgmtRepr::AssocReq {
+                capability,
+                listen_interval,
+                elements,
+            } => {
                 w.u16_le(capability.0)?;
                 w.u16_le(*listen_interval)?;
                 w.put(elements)
             }
-            MgmtRepr::ReassocReq { capability, listen_interval, current_ap, elements } => {
+            MgmtRepr::ReassocReq {
+                capability,
+                listen_interval,
+                current_ap,
+                elements,
+            } => {
                 w.u16_le(capability.0)?;
                 w.u16_le(*listen_interval)?;
                 w.put(&current_ap.0)?;

@@ -1,4 +1,9 @@
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 use super::*;
 use crate::element::{id, ElementBody, RsneRepr};
 use alloc::vec;
@@ -25,24 +30,40 @@ fn beacon_with_rsne() {
 #[test]
 fn auth_deauth_ft_action() {
     let sae = [3u8, 0, 1, 0, 0, 0, 19, 0, 0xaa, 0xbb];
-    let MgmtRepr::Auth(a) = MgmtRepr::parse(st::AUTH, &sae).unwrap() else { panic!() };
-    assert_eq!((a.algorithm, a.transaction, a.status), (AuthAlgorithm::SAE, 1, StatusCode::SUCCESS));
+    let MgmtRepr::Auth(a) = MgmtRepr::parse(st::AUTH, &sae).unwrap() else {
+        panic!()
+    };
+    assert_eq!(
+        (a.algorithm, a.transaction, a.status),
+        (AuthAlgorithm::SAE, 1, StatusCode::SUCCESS)
+    );
     assert_eq!(a.sae_body(), Some(&sae[6..]));
     assert!(MgmtRepr::Auth(a).elements().is_none());
     let d = MgmtRepr::parse(st::DEAUTH, &[15, 0]).unwrap();
-    assert_eq!(d, MgmtRepr::Deauth { reason: ReasonCode::FOURWAY_HANDSHAKE_TIMEOUT, rest: &[] });
+    assert_eq!(
+        d,
+        MgmtRepr::Deauth {
+            reason: ReasonCode::FOURWAY_HANDSHAKE_TIMEOUT,
+            rest: &[]
+        }
+    );
     assert_eq!(MgmtRepr::parse(st::DISASSOC, &[1]), Err(Error::Truncated));
     // FT Response with status 53 (INVALID_PMKID).
     let mut ft = vec![6u8, 2];
     ft.extend_from_slice(&[1; 6]);
     ft.extend_from_slice(&[2; 6]);
     ft.extend_from_slice(&[53, 0, 54, 3, 0x12, 0x34, 1]);
-    let MgmtRepr::Action(act) = MgmtRepr::parse(st::ACTION, &ft).unwrap() else { panic!() };
+    let MgmtRepr::Action(act) = MgmtRepr::parse(st::ACTION, &ft).unwrap() else {
+        panic!()
+    };
     assert!(act.is_robust());
     let f = act.ft().unwrap().unwrap();
     assert_eq!(f.action, ft_action::RESPONSE);
     assert_eq!(f.status, Some(StatusCode::INVALID_PMKID));
-    assert_eq!((f.sta_addr, f.target_ap), (MacAddr([1; 6]), MacAddr([2; 6])));
+    assert_eq!(
+        (f.sta_addr, f.target_ap),
+        (MacAddr([1; 6]), MacAddr([2; 6]))
+    );
     assert_eq!(f.elements, &[54, 3, 0x12, 0x34, 1]);
     let mut out = vec![0; f.buffer_len()];
     f.emit(&mut out).unwrap();
@@ -50,7 +71,12 @@ fn auth_deauth_ft_action() {
     // Reassociation request.
     let mut rr = vec![0x31, 0x04, 10, 0];
     rr.extend_from_slice(&[9; 6]);
-    let MgmtRepr::ReassocReq { current_ap, listen_interval, .. } = MgmtRepr::parse(st::REASSOC_REQ, &rr).unwrap() else {
+    let MgmtRepr::ReassocReq {
+        current_ap,
+        listen_interval,
+        ..
+    } = MgmtRepr::parse(st::REASSOC_REQ, &rr).unwrap()
+    else {
         panic!()
     };
     assert_eq!((current_ap, listen_interval), (MacAddr([9; 6]), 10));

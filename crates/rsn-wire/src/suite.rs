@@ -23,15 +23,24 @@ pub struct SuiteSelector {
 impl SuiteSelector {
     /// Selector with the IEEE OUI.
     pub const fn ieee(t: u8) -> Self {
-        SuiteSelector { oui: OUI_IEEE, suite_type: t }
+        SuiteSelector {
+            oui: OUI_IEEE,
+            suite_type: t,
+        }
     }
     /// Selector with Microsoft's (WPA1) OUI.
     pub const fn wpa1(t: u8) -> Self {
-        SuiteSelector { oui: OUI_MSFT, suite_type: t }
+        SuiteSelector {
+            oui: OUI_MSFT,
+            suite_type: t,
+        }
     }
     /// From the four octets as they appear on the wire.
     pub const fn from_bytes(b: [u8; 4]) -> Self {
-        SuiteSelector { oui: [b[0], b[1], b[2]], suite_type: b[3] }
+        SuiteSelector {
+            oui: [b[0], b[1], b[2]],
+            suite_type: b[3],
+        }
     }
     /// The four octets as they appear on the wire.
     pub const fn to_bytes(self) -> [u8; 4] {
@@ -90,7 +99,10 @@ impl FromStr for SuiteSelector {
         match (digits.as_slice(), ty_part) {
             ([a, b, c, d, e, g], Some(t)) => {
                 let suite_type = t.trim().parse::<u8>().map_err(|_| ParseSuiteError)?;
-                Ok(SuiteSelector { oui: [a << 4 | b, c << 4 | d, e << 4 | g], suite_type })
+                Ok(SuiteSelector {
+                    oui: [a << 4 | b, c << 4 | d, e << 4 | g],
+                    suite_type,
+                })
             }
             ([a, b, c, d, e, g, h, i], None) => Ok(SuiteSelector {
                 oui: [a << 4 | b, c << 4 | d, e << 4 | g],
@@ -245,12 +257,20 @@ impl Akm {
     pub fn is_psk(&self) -> bool {
         matches!(
             *self,
-            Akm::PSK | Akm::FT_PSK | Akm::PSK_SHA256 | Akm::FT_PSK_SHA384 | Akm::PSK_SHA384 | Akm::WPA1_PSK
+            Akm::PSK
+                | Akm::FT_PSK
+                | Akm::PSK_SHA256
+                | Akm::FT_PSK_SHA384
+                | Akm::PSK_SHA384
+                | Akm::WPA1_PSK
         )
     }
     /// SAE-based AKMs.
     pub fn is_sae(&self) -> bool {
-        matches!(*self, Akm::SAE | Akm::FT_SAE | Akm::SAE_EXT_KEY | Akm::FT_SAE_EXT_KEY)
+        matches!(
+            *self,
+            Akm::SAE | Akm::FT_SAE | Akm::SAE_EXT_KEY | Akm::FT_SAE_EXT_KEY
+        )
     }
     /// 802.1X (EAP) AKMs: the PMK comes from the MSK.
     pub fn is_8021x(&self) -> bool {

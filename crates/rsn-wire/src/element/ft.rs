@@ -34,7 +34,11 @@ impl ElementBody for MdeRepr {
     const ID: u8 = id::MOBILITY_DOMAIN;
     fn parse(data: &[u8]) -> Result<Self> {
         let mut r = Reader::new(data);
-        Ok(MdeRepr { mdid: r.array()?, ft_capability: r.u8()?, extra: r.rest().to_vec() })
+        Ok(MdeRepr {
+            mdid: r.array()?,
+            ft_capability: r.u8()?,
+            extra: r.rest().to_vec(),
+        })
     }
     fn buffer_len(&self) -> usize {
         self.extra.len().saturating_add(3)
@@ -172,15 +176,28 @@ impl FtSubelement {
                 let key_len = r.u8()?;
                 let wrapped_key = r.rest().to_vec();
                 Ok::<_, Error>(if sid == subelem::IGTK {
-                    FtSubelement::Igtk { key_id, ipn: pn, key_len, wrapped_key }
+                    FtSubelement::Igtk {
+                        key_id,
+                        ipn: pn,
+                        key_len,
+                        wrapped_key,
+                    }
                 } else {
-                    FtSubelement::Bigtk { key_id, bipn: pn, key_len, wrapped_key }
+                    FtSubelement::Bigtk {
+                        key_id,
+                        bipn: pn,
+                        key_len,
+                        wrapped_key,
+                    }
                 })
             })()
             .ok(),
             _ => None,
         };
-        typed.unwrap_or_else(|| FtSubelement::Unknown { id: sid, data: data.to_vec() })
+        typed.unwrap_or_else(|| FtSubelement::Unknown {
+            id: sid,
+            data: data.to_vec(),
+        })
     }
 
     /// Subelement ID.
@@ -199,17 +216,32 @@ impl FtSubelement {
     fn write_data(&self, w: &mut Writer<'_>) -> Result<()> {
         match self {
             FtSubelement::R1khId(m) => w.put(&m.0),
-            FtSubelement::Gtk { key_info, key_len, rsc, wrapped_key } => {
+            FtSubelement::Gtk {
+                key_info,
+                key_len,
+                rsc,
+                wrapped_key,
+            } => {
                 w.u16_le(*key_info)?;
                 w.u8(*key_len)?;
                 w.put(rsc)?;
                 w.put(wrapped_key)
             }
-            FtSubelement::R0khId(d) | FtSubelement::Oci(d) | FtSubelement::Unknown { data: d, .. } => {
-                w.put(d)
+            FtSubelement::R0khId(d)
+            | FtSubelement::Oci(d)
+            | FtSubelement::Unknown { data: d, .. } => w.put(d),
+            FtSubelement::Igtk {
+                key_id,
+                ipn: pn,
+                key_len,
+                wrapped_key,
             }
-            FtSubelement::Igtk { key_id, ipn: pn, key_len, wrapped_key }
-            | FtSubelement::Bigtk { key_id, bipn: pn, key_len, wrapped_key } => {
+            | FtSubelement::Bigtk {
+                key_id,
+                bipn: pn,
+                key_len,
+                wrapped_key,
+            } => {
                 w.u16_le(*key_id)?;
                 w.put(pn)?;
                 w.u8(*key_len)?;
@@ -284,7 +316,13 @@ impl FteRepr {
             let d = r.take(usize::from(len))?;
             subelements.push(FtSubelement::parse(sid, d));
         }
-        Ok(FteRepr { mic_control, mic, anonce, snonce, subelements })
+        Ok(FteRepr {
+            mic_control,
+            mic,
+            anonce,
+            snonce,
+            subelements,
+        })
     }
 
     /// MIC lengths (of 16, 24, 32) under which `data` parses as an FTE, most likely first:
@@ -321,7 +359,10 @@ impl ElementBody for FteRepr {
     /// Parse with the first of [`FteRepr::candidate_mic_lens`]. Ambiguous in rare cases:
     /// callers that know the AKM should use [`FteRepr::parse_with_mic_len`].
     fn parse(data: &[u8]) -> Result<Self> {
-        let m = Self::candidate_mic_lens(data).first().copied().unwrap_or(16);
+        let m = Self::candidate_mic_lens(data)
+            .first()
+            .copied()
+            .unwrap_or(16);
         Self::parse_with_mic_len(data, m)
     }
     fn buffer_len(&self) -> usize {

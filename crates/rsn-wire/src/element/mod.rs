@@ -137,7 +137,10 @@ pub struct Elements<'a> {
 impl<'a> Elements<'a> {
     /// Iterate over the elements in `area`.
     pub fn new(area: &'a [u8]) -> Self {
-        Elements { rest: area, error: None }
+        Elements {
+            rest: area,
+            error: None,
+        }
     }
     /// Why iteration stopped early, if it did.
     pub fn error(&self) -> Option<Error> {
@@ -153,7 +156,9 @@ impl<'a> Elements<'a> {
     }
     /// First extension element (ID 255) with this extension ID.
     pub fn find_ext(area: &'a [u8], ext: u8) -> Option<Element<'a>> {
-        Elements::new(area).flatten().find(|e| e.ext_id() == Some(ext))
+        Elements::new(area)
+            .flatten()
+            .find(|e| e.ext_id() == Some(ext))
     }
     /// First Vendor Specific element with this OUI and vendor type.
     pub fn find_vendor(area: &'a [u8], oui: [u8; 3], vtype: u8) -> Option<Element<'a>> {

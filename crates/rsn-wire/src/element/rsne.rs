@@ -17,7 +17,9 @@ pub struct Suites<'a> {
 impl<'a> Suites<'a> {
     /// Iterate over the selectors in `list` (without its count field).
     pub fn new(list: &'a [u8]) -> Self {
-        Suites { chunks: list.chunks_exact(4) }
+        Suites {
+            chunks: list.chunks_exact(4),
+        }
     }
 }
 
@@ -160,20 +162,30 @@ pub struct RsneRepr {
 impl RsneRepr {
     fn write(&self, w: &mut Writer<'_>) -> Result<()> {
         w.u16_le(self.version)?;
-        let Some(g) = self.group_data_cipher else { return Ok(()) };
+        let Some(g) = self.group_data_cipher else {
+            return Ok(());
+        };
         w.put(&g.0.to_bytes())?;
-        let Some(p) = &self.pairwise_ciphers else { return Ok(()) };
+        let Some(p) = &self.pairwise_ciphers else {
+            return Ok(());
+        };
         write_suite_list(w, p)?;
         let Some(a) = &self.akms else { return Ok(()) };
         write_suite_list(w, a)?;
-        let Some(c) = self.capabilities else { return Ok(()) };
+        let Some(c) = self.capabilities else {
+            return Ok(());
+        };
         w.u16_le(c.0)?;
-        let Some(ids) = &self.pmkids else { return Ok(()) };
+        let Some(ids) = &self.pmkids else {
+            return Ok(());
+        };
         w.count_le(ids.len())?;
         for p in ids {
             w.put(p)?;
         }
-        let Some(m) = self.group_mgmt_cipher else { return Ok(()) };
+        let Some(m) = self.group_mgmt_cipher else {
+            return Ok(());
+        };
         w.put(&m.0.to_bytes())?;
         w.put(&self.extra)
     }
@@ -195,7 +207,10 @@ impl ElementBody for RsneRepr {
     const ID: u8 = id::RSN;
     fn parse(data: &[u8]) -> Result<Self> {
         let mut r = Reader::new(data);
-        let mut out = RsneRepr { version: r.u16_le()?, ..Default::default() };
+        let mut out = RsneRepr {
+            version: r.u16_le()?,
+            ..Default::default()
+        };
         if r.is_empty() {
             return Ok(out);
         }
@@ -264,13 +279,19 @@ impl WpaIeRepr {
         w.put(&OUI_MSFT)?;
         w.u8(WPA_IE_OUI_TYPE)?;
         w.u16_le(self.version)?;
-        let Some(g) = self.group_cipher else { return Ok(()) };
+        let Some(g) = self.group_cipher else {
+            return Ok(());
+        };
         w.put(&g.0.to_bytes())?;
-        let Some(p) = &self.pairwise_ciphers else { return Ok(()) };
+        let Some(p) = &self.pairwise_ciphers else {
+            return Ok(());
+        };
         write_suite_list(w, p)?;
         let Some(a) = &self.akms else { return Ok(()) };
         write_suite_list(w, a)?;
-        let Some(c) = self.capabilities else { return Ok(()) };
+        let Some(c) = self.capabilities else {
+            return Ok(());
+        };
         w.u16_le(c.0)?;
         w.put(&self.extra)
     }
@@ -285,7 +306,10 @@ impl ElementBody for WpaIeRepr {
         if oui != OUI_MSFT || r.u8()? != WPA_IE_OUI_TYPE {
             return Err(Error::Malformed);
         }
-        let mut out = WpaIeRepr { version: r.u16_le()?, ..Default::default() };
+        let mut out = WpaIeRepr {
+            version: r.u16_le()?,
+            ..Default::default()
+        };
         if r.is_empty() {
             return Ok(out);
         }

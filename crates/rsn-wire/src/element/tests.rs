@@ -1,4 +1,9 @@
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 use super::*;
 use crate::{Akm, Cipher, SuiteSelector};
 use alloc::vec;
@@ -44,7 +49,10 @@ fn rsne_psk_ccmp_and_pmkid() {
     let d = unhex("0100000fac040100000fac040100000fac0400000100dece50a09ef08c4ebef2f1dbe967b4d4");
     let r = RsneRepr::parse(&d).unwrap();
     assert_eq!(r.akm_list(), &[Akm::FT_PSK]);
-    assert_eq!(r.pmkid_list(), &[<[u8; 16]>::try_from(&unhex("dece50a09ef08c4ebef2f1dbe967b4d4")[..]).unwrap()]);
+    assert_eq!(
+        r.pmkid_list(),
+        &[<[u8; 16]>::try_from(&unhex("dece50a09ef08c4ebef2f1dbe967b4d4")[..]).unwrap()]
+    );
     assert_eq!(r.to_vec().unwrap(), d);
     // Caps bits.
     let c = RsnCapabilities(0x00cc);
@@ -74,7 +82,10 @@ fn wpa1_ie() {
     assert_eq!(w.akms, Some(vec![Akm::WPA1_PSK]));
     assert_eq!(w.capabilities, None);
     assert_eq!(w.to_element_vec().unwrap(), e);
-    assert_eq!(WpaIeRepr::parse(&[0, 0x50, 0xf2, 4, 1, 0]), Err(Error::Malformed));
+    assert_eq!(
+        WpaIeRepr::parse(&[0, 0x50, 0xf2, 4, 1, 0]),
+        Err(Error::Malformed)
+    );
 }
 
 #[test]
@@ -88,7 +99,11 @@ fn mde_fte_from_ft_vector() {
 
     let mut fte = vec![55u8, 0x62, 0, 0];
     fte.extend_from_slice(&[0; 16 + 64]);
-    fte.extend_from_slice(&unhex("010602000000000003066475 6d6d7930".replace(' ', "").as_str()));
+    fte.extend_from_slice(&unhex(
+        "010602000000000003066475 6d6d7930"
+            .replace(' ', "")
+            .as_str(),
+    ));
     let el = Elements::new(&fte).next().unwrap().unwrap();
     assert_eq!(FteRepr::candidate_mic_lens(el.data).first(), Some(&16));
     let f = FteRepr::parse_element(&el).unwrap();
@@ -116,7 +131,10 @@ fn suites_and_rsnxe() {
 }
 
 fn arb_suites<T: From<SuiteSelector> + core::fmt::Debug>() -> impl Strategy<Value = Vec<T>> {
-    pvec(any::<[u8; 4]>().prop_map(|b| T::from(SuiteSelector::from_bytes(b))), 0..4)
+    pvec(
+        any::<[u8; 4]>().prop_map(|b| T::from(SuiteSelector::from_bytes(b))),
+        0..4,
+    )
 }
 
 prop_compose! {
@@ -168,16 +186,44 @@ prop_compose! {
 fn arb_subelement() -> impl Strategy<Value = FtSubelement> {
     prop_oneof![
         any::<[u8; 6]>().prop_map(|m| FtSubelement::R1khId(crate::MacAddr(m))),
-        (any::<u16>(), any::<u8>(), any::<[u8; 8]>(), pvec(any::<u8>(), 0..40)).prop_map(
-            |(key_info, key_len, rsc, wrapped_key)| FtSubelement::Gtk { key_info, key_len, rsc, wrapped_key }
-        ),
+        (
+            any::<u16>(),
+            any::<u8>(),
+            any::<[u8; 8]>(),
+            pvec(any::<u8>(), 0..40)
+        )
+            .prop_map(|(key_info, key_len, rsc, wrapped_key)| FtSubelement::Gtk {
+                key_info,
+                key_len,
+                rsc,
+                wrapped_key
+            }),
         pvec(any::<u8>(), 0..48).prop_map(FtSubelement::R0khId),
-        (any::<u16>(), any::<[u8; 6]>(), any::<u8>(), pvec(any::<u8>(), 0..40))
-            .prop_map(|(key_id, ipn, key_len, wrapped_key)| FtSubelement::Igtk { key_id, ipn, key_len, wrapped_key }),
+        (
+            any::<u16>(),
+            any::<[u8; 6]>(),
+            any::<u8>(),
+            pvec(any::<u8>(), 0..40)
+        )
+            .prop_map(|(key_id, ipn, key_len, wrapped_key)| FtSubelement::Igtk {
+                key_id,
+                ipn,
+                key_len,
+                wrapped_key
+            }),
         pvec(any::<u8>(), 0..8).prop_map(FtSubelement::Oci),
-        (any::<u16>(), any::<[u8; 6]>(), any::<u8>(), pvec(any::<u8>(), 0..40)).prop_map(
-            |(key_id, bipn, key_len, wrapped_key)| FtSubelement::Bigtk { key_id, bipn, key_len, wrapped_key }
-        ),
+        (
+            any::<u16>(),
+            any::<[u8; 6]>(),
+            any::<u8>(),
+            pvec(any::<u8>(), 0..40)
+        )
+            .prop_map(|(key_id, bipn, key_len, wrapped_key)| FtSubelement::Bigtk {
+                key_id,
+                bipn,
+                key_len,
+                wrapped_key
+            }),
         (7u8.., pvec(any::<u8>(), 0..20)).prop_map(|(id, data)| FtSubelement::Unknown { id, data }),
     ]
 }
