@@ -162,7 +162,8 @@ proptest! {
     #[test]
     fn round_trip(specs in pvec(spec(), 0..5), pad in 0usize..4, with_pad in any::<bool>()) {
         let mut items: Vec<KeyDataItem<'_>> = specs.iter().map(item).collect();
-        let padding: Vec<u8> = core::iter::once(0xdd).chain(core::iter::repeat(0).take(pad)).collect();
+        let mut padding: Vec<u8> = vec![0xdd];
+        padding.resize(pad + 1, 0);
         if with_pad {
             items.push(KeyDataItem::Padding(&padding));
         }
