@@ -1,6 +1,10 @@
 //! The command line: syntax only here; each command's module resolves and runs it.
 
+use std::path::PathBuf;
+
 use clap::{Args, Parser, Subcommand};
+
+use crate::keyargs::KeyArgs;
 
 use crate::Outcome;
 
@@ -17,9 +21,43 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Reconstruct, verify, decrypt and diagnose every key exchange in a capture.
+    #[command(
+        after_help = "Examples:\n  fourway analyze air.pcapng --passphrase 'secret pass' --ssid Corp\n  fourway analyze air.pcapng --keys 80211_keys --json\n  tcpdump -i mon0 -w - | fourway analyze -"
+    )]
+    Analyze(AnalyzeArgs),
+    /// Write a copy of a capture with every frame that could be decrypted in plaintext.
+    #[command(
+        after_help = "Example:\n  fourway decrypt air.pcapng -o plain.pcapng --passphrase 'secret pass' --ssid Corp"
+    )]
+    Decrypt(DecryptArgs),
     /// PMK / PTK / PMKID / FT / MIC calculator.
     #[command(subcommand)]
     Keys(KeysCmd),
+}
+
+/// `fourway analyze`.
+#[derive(Debug, Args)]
+pub struct AnalyzeArgs {
+    /// Capture file (pcap or pcapng, optionally gzip-compressed); `-` reads stdin.
+    pub capture: PathBuf,
+    #[command(flatten)]
+    pub keys: KeyArgs,
+    /// Print one JSON document (a stable format: see the rsn-analyzer report docs).
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `fourway decrypt`.
+#[derive(Debug, Args)]
+pub struct DecryptArgs {
+    /// Capture file to decrypt; `-` reads stdin.
+    pub input: PathBuf,
+    /// Output pcapng file.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: PathBuf,
+    #[command(flatten)]
+    pub keys: KeyArgs,
 }
 
 /// Output format shared by the key calculator.
@@ -159,5 +197,7 @@ pub enum KeysCmd {
 pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     match cli.command {
         Command::Keys(k) => crate::cmd_keys::run(k),
+        Command::Analyze(a) => crate::cmd_analyze::run(a),
+        Command::Decrypt(d) => crate::cmd_decrypt::run(d),
     }
 }

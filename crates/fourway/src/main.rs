@@ -5,9 +5,14 @@
 //! pipe ends the program quietly.
 #![forbid(unsafe_code)]
 
+mod capture;
 mod cli;
+mod cmd_analyze;
+mod cmd_decrypt;
 mod cmd_keys;
 mod hexarg;
+mod keyargs;
+mod text;
 
 use std::io::Write;
 use std::process::ExitCode;

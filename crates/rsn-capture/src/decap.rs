@@ -165,7 +165,12 @@ pub fn decap_with(
 ) -> Result<Decapsulated<'_>, DecapError> {
     let outer_fcs = opts.fcs_len.filter(|n| *n != 0);
     match link_type {
-        LinkType::IEEE802_11 => dot11(RadioInfo::default(), data, outer_fcs, false),
+        LinkType::IEEE802_11 => dot11(
+            RadioInfo::default(),
+            data,
+            outer_fcs.or_else(|| sniff_fcs(data)),
+            false,
+        ),
         LinkType::IEEE802_11_RADIOTAP => {
             let (radio, hdr_len) = radio::radiotap(data)?;
             let rest = data.get(hdr_len..).unwrap_or(&[]);
@@ -196,15 +201,30 @@ pub fn decap_with(
         }
         LinkType::IEEE802_11_AVS => {
             let (radio, hdr_len) = radio::avs(data)?;
-            dot11(radio, data.get(hdr_len..).unwrap_or(&[]), outer_fcs, false)
+            let rest = data.get(hdr_len..).unwrap_or(&[]);
+            dot11(radio, rest, outer_fcs.or_else(|| sniff_fcs(rest)), false)
         }
         LinkType::IEEE802_11_PRISM => {
             let (radio, hdr_len) = radio::prism(data)?;
-            dot11(radio, data.get(hdr_len..).unwrap_or(&[]), outer_fcs, false)
+            let rest = data.get(hdr_len..).unwrap_or(&[]);
+            dot11(radio, rest, outer_fcs.or_else(|| sniff_fcs(rest)), false)
         }
         LinkType::ETHERNET => ethernet(data, outer_fcs),
         other => Err(DecapError::UnknownLinkType(other)),
     }
+}
+
+/// Headers that cannot say whether an FCS follows the frame (Prism, AVS, bare 802.11):
+/// some drivers append it anyway (wpa.cap's Prism frames do, which is why tshark's default
+/// "no FCS" reading cannot decrypt them). A trailing CRC-32 that matches the preceding
+/// octets is taken as an FCS: the chance that 4 octets of frame body match by accident is
+/// 2^-32 per frame.
+fn sniff_fcs(data: &[u8]) -> Option<u8> {
+    // The shortest frame with an FCS worth stripping: a 10-octet control frame + FCS.
+    let cut = data.len().checked_sub(4).filter(|c| *c >= 10)?;
+    let (body, fcs) = data.split_at(cut);
+    let f: [u8; 4] = fcs.try_into().ok()?;
+    (crc32fast::hash(body) == u32::from_le_bytes(f)).then_some(4)
 }
 
 /// Split off `fcs_len` trailing octets and check them (CRC-32, IEEE 802.3 /

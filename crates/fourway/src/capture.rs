@@ -1,0 +1,109 @@
+//! Reading a capture into the analyzer: the one loop `analyze` and `decrypt` share.
+
+use std::path::Path;
+
+use anyhow::anyhow;
+use rsn_analyzer::{Analyzer, FrameIn, Link, SkipKind};
+use rsn_capture::{CaptureReader, DecapError, Decapsulated, FcsStatus, ReadErrorKind, Record};
+
+/// What the loop hands to a per-record callback (for `decrypt`).
+pub struct RecordOut<'a, 'r> {
+    /// The record as read.
+    pub record: &'a Record<'r>,
+    /// Offset of the 802.11 frame inside the record data, its length, and whether an FCS
+    /// follows it.
+    pub dot11: Option<(usize, usize, bool)>,
+    /// The decrypted 802.11 frame, when the analyzer decrypted this record.
+    pub decrypted: Option<&'a [u8]>,
+}
+
+/// Run every record of `path` through `analyzer`. A file that cannot be read at all is an
+/// error (exit 2); problems after the first good record are counted and reported instead.
+pub fn run(
+    path: &Path,
+    analyzer: &mut Analyzer,
+    mut each: impl FnMut(RecordOut<'_, '_>) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    let name = path.display().to_string();
+    let mut reader = if path.as_os_str() == "-" {
+        CaptureReader::new(std::io::stdin())
+    } else {
+        CaptureReader::open(path)
+    }
+    .map_err(|e| anyhow!("{name}: {e}"))?;
+    let mut good = 0u64;
+    while let Some(r) = reader.next_record() {
+        let rec = match r {
+            Ok(rec) => rec,
+            Err(e) => {
+                if e.is_fatal() && good == 0 {
+                    return Err(anyhow!("{name}: {e}"));
+                }
+                let kind = match e.kind {
+                    ReadErrorKind::Truncated { .. } => SkipKind::Truncated,
+                    _ => SkipKind::CorruptBlock,
+                };
+                analyzer.skip(e.frame, Some(e.offset), kind, format!("{name}: {e}"));
+                if e.is_fatal() {
+                    break;
+                }
+                continue;
+            }
+        };
+        good += 1;
+        let (dot11, decrypted) = match rec.decap() {
+            Ok(Decapsulated::Dot11 { frame, fcs, .. }) => {
+                let off = (frame.as_ptr() as usize).saturating_sub(rec.data.as_ptr() as usize);
+                let has_fcs = rec.data.len() >= off + frame.len() + 4 && fcs != FcsStatus::Absent;
+                let f = FrameIn {
+                    number: rec.frame,
+                    ts_ns: rec.ts_ns,
+                    link: Link::Dot11 {
+                        frame,
+                        fcs_bad: fcs == FcsStatus::Bad,
+                    },
+                };
+                (Some((off, frame.len(), has_fcs)), analyzer.push(&f))
+            }
+            Ok(Decapsulated::Ethernet {
+                dst,
+                src,
+                ethertype,
+                payload,
+                ..
+            }) => {
+                let f = FrameIn {
+                    number: rec.frame,
+                    ts_ns: rec.ts_ns,
+                    link: Link::Ethernet {
+                        dst,
+                        src,
+                        ethertype,
+                        payload,
+                    },
+                };
+                (None, analyzer.push(&f))
+            }
+            Err(e) => {
+                let kind = match e {
+                    DecapError::UnknownLinkType(_) => SkipKind::UnknownLinkType,
+                    _ => SkipKind::BadRadioHeader,
+                };
+                analyzer.skip(
+                    rec.frame,
+                    Some(rec.offset),
+                    kind,
+                    format!("{name}: frame {}: {e}", rec.frame),
+                );
+                (None, None)
+            }
+        };
+        each(RecordOut {
+            record: &rec,
+            dot11,
+            decrypted,
+        })?;
+    }
+    let _ = reader.stats();
+    Ok(())
+}

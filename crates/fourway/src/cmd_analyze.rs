@@ -1,0 +1,39 @@
+//! `fourway analyze`: reconstruct, verify, decrypt and diagnose every key exchange.
+
+use std::io::Write;
+
+use rsn_analyzer::report::Report;
+use rsn_analyzer::Analyzer;
+
+use crate::cli::AnalyzeArgs;
+use crate::{capture, text, Outcome};
+
+/// Run `analyze`.
+pub fn run(args: AnalyzeArgs) -> anyhow::Result<Outcome> {
+    let keys = args.keys.material()?;
+    let mut analyzer = Analyzer::new(keys);
+    capture::run(&args.capture, &mut analyzer, |_| Ok(()))?;
+    let report = analyzer.finish();
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        serde_json::to_writer_pretty(&mut out, &report)?;
+        writeln!(out)?;
+    } else {
+        text::render(&mut out, &args.capture.display().to_string(), &report)?;
+    }
+    out.flush()?;
+    Ok(outcome(&report))
+}
+
+/// Exit policy: 1 when any finding is major or critical.
+pub fn outcome(report: &Report) -> Outcome {
+    if report
+        .findings
+        .iter()
+        .any(|f| f.severity == "major" || f.severity == "critical")
+    {
+        Outcome::Problems
+    } else {
+        Outcome::Clean
+    }
+}

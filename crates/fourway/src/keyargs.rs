@@ -1,0 +1,139 @@
+//! Key material from the command line (`--passphrase/--ssid`, `--pmk`, `--msk`, `--tk`,
+//! `--keys FILE`), shared by `analyze` and `decrypt`.
+
+use std::path::PathBuf;
+
+use anyhow::Context as _;
+use clap::Args;
+use rsn_analyzer::keyfile::{parse_key_file, KeyKind};
+use rsn_analyzer::{KeyMaterial, PassphraseEntry};
+use rsn_crypto::{Msk, Passphrase, Pmk, Tk};
+
+use crate::hexarg::hex_arg;
+use crate::usage;
+
+/// Key material options.
+#[derive(Debug, Args, Default)]
+pub struct KeyArgs {
+    /// WPA passphrase (repeatable). Paired in order with --ssid; without --ssid every SSID
+    /// seen in the capture is tried.
+    #[arg(long, value_name = "PASS")]
+    pub passphrase: Vec<String>,
+    /// SSID for the passphrases (repeatable: one per --passphrase, or one for all).
+    #[arg(long, value_name = "SSID")]
+    pub ssid: Vec<String>,
+    /// PMK or PSK in hex (64 or 96 hex digits; repeatable).
+    #[arg(long, value_name = "HEX")]
+    pub pmk: Vec<String>,
+    /// EAP MSK in hex (at least 128 hex digits; repeatable). PMK = its first 256 bits.
+    #[arg(long, value_name = "HEX")]
+    pub msk: Vec<String>,
+    /// Temporal key (TK or GTK) in hex (repeatable): decrypts frames without a handshake.
+    #[arg(long, value_name = "HEX")]
+    pub tk: Vec<String>,
+    /// Wireshark 80211_keys file ("wpa-pwd","pass:ssid" / "wpa-psk" / "tk" / "msk" lines).
+    #[arg(long, value_name = "FILE")]
+    pub keys: Option<PathBuf>,
+}
+
+fn passphrase(arg: &str, s: &str) -> anyhow::Result<Passphrase> {
+    Passphrase::new(s).map_err(|e| usage(arg, format!("{e} (8 to 63 printable ASCII characters)")))
+}
+
+impl KeyArgs {
+    /// Resolve into key material; errors name the argument (or the file and line).
+    pub fn material(&self) -> anyhow::Result<KeyMaterial> {
+        let mut k = KeyMaterial::default();
+        let ssids: Vec<Option<Vec<u8>>> = match (self.passphrase.len(), self.ssid.len()) {
+            (_, 0) => vec![None; self.passphrase.len()],
+            (n, 1) => vec![Some(self.ssid[0].as_bytes().to_vec()); n],
+            (n, m) if n == m => self
+                .ssid
+                .iter()
+                .map(|s| Some(s.as_bytes().to_vec()))
+                .collect(),
+            (n, m) => return Err(usage(
+                "--ssid",
+                format!(
+                    "{m} SSIDs for {n} passphrases: give one SSID for all, or one per passphrase"
+                ),
+            )),
+        };
+        for s in self.ssid.iter() {
+            if s.len() > 32 {
+                return Err(usage(
+                    "--ssid",
+                    format!("an SSID is at most 32 octets, got {}", s.len()),
+                ));
+            }
+        }
+        for (p, ssid) in self.passphrase.iter().zip(ssids) {
+            k.passphrases.push(PassphraseEntry {
+                passphrase: passphrase("--passphrase", p)?,
+                ssid,
+            });
+        }
+        for p in &self.pmk {
+            let v = zeroize::Zeroizing::new(hex_arg("--pmk", p, &[32, 48])?);
+            k.pmks
+                .push(Pmk::from_slice(&v).map_err(|e| usage("--pmk", e))?);
+        }
+        for m in &self.msk {
+            let v = zeroize::Zeroizing::new(hex_arg("--msk", m, &[])?);
+            k.msks.push(
+                Msk::from_slice(&v)
+                    .map_err(|e| usage("--msk", format!("{e} (an MSK is at least 64 octets)")))?,
+            );
+        }
+        for t in &self.tk {
+            let v = zeroize::Zeroizing::new(hex_arg("--tk", t, &[16, 32])?);
+            k.tks
+                .push(Tk::from_slice(&v).map_err(|e| usage("--tk", e))?);
+        }
+        if let Some(path) = &self.keys {
+            let text = zeroize::Zeroizing::new(
+                std::fs::read_to_string(path)
+                    .with_context(|| format!("{}: cannot read the key file", path.display()))?,
+            );
+            let entries = parse_key_file(&text)
+                .map_err(|e| usage("--keys", format!("{}: {e}", path.display())))?;
+            for e in entries {
+                let at = |what: String| {
+                    usage(
+                        "--keys",
+                        format!("{}: line {}: {what}", path.display(), e.line),
+                    )
+                };
+                match e.kind {
+                    KeyKind::WpaPwd => k.passphrases.push(PassphraseEntry {
+                        passphrase: Passphrase::new(&e.value).map_err(|x| at(x.to_string()))?,
+                        ssid: e.ssid.clone(),
+                    }),
+                    KeyKind::WpaPsk => {
+                        let v = zeroize::Zeroizing::new(
+                            hex_arg("wpa-psk", &e.value, &[32, 48])
+                                .map_err(|x| at(x.to_string()))?,
+                        );
+                        k.pmks
+                            .push(Pmk::from_slice(&v).map_err(|x| at(x.to_string()))?);
+                    }
+                    KeyKind::Tk => {
+                        let v = zeroize::Zeroizing::new(
+                            hex_arg("tk", &e.value, &[16, 32]).map_err(|x| at(x.to_string()))?,
+                        );
+                        k.tks
+                            .push(Tk::from_slice(&v).map_err(|x| at(x.to_string()))?);
+                    }
+                    KeyKind::Msk => {
+                        let v = zeroize::Zeroizing::new(
+                            hex_arg("msk", &e.value, &[]).map_err(|x| at(x.to_string()))?,
+                        );
+                        k.msks
+                            .push(Msk::from_slice(&v).map_err(|x| at(x.to_string()))?);
+                    }
+                }
+            }
+        }
+        Ok(k)
+    }
+}

@@ -1,0 +1,146 @@
+//! The text report: what a network engineer reads first.
+
+use std::io::{self, Write};
+
+use rsn_analyzer::report::Report;
+
+/// Render the report as text.
+pub fn render(w: &mut impl Write, name: &str, r: &Report) -> io::Result<()> {
+    let s = &r.summary;
+    writeln!(
+        w,
+        "{name}: {} frames, {} protected, {} decrypted, {} EAPOL-Key",
+        s.frames, s.protected_frames, s.decrypted_frames, s.eapol_key_frames
+    )?;
+    writeln!(
+        w,
+        "handshakes: {} ({} completed, {} failed, {} incomplete)",
+        s.handshakes.total, s.handshakes.completed, s.handshakes.failed, s.handshakes.incomplete
+    )?;
+    if !r.findings.is_empty() {
+        writeln!(w, "\nFindings")?;
+        for f in &r.findings {
+            writeln!(
+                w,
+                "  [{}] {} ({}): {} — frames {:?}, IEEE 802.11-2020 {}",
+                f.severity, f.code, f.blame, f.summary, f.frames, f.clause
+            )?;
+            for e in &f.evidence {
+                writeln!(w, "      {e}")?;
+            }
+        }
+    }
+    if !r.networks.is_empty() {
+        writeln!(w, "\nNetworks")?;
+        for n in &r.networks {
+            let ssid = n.ssid.as_deref().unwrap_or("<hidden>");
+            writeln!(
+                w,
+                "  {} {:?}  {}  AKM {}  pairwise {}  group {}  PMF {}{}",
+                n.bssid,
+                ssid,
+                n.security,
+                join(&n.akms),
+                join(&n.pairwise_ciphers),
+                n.group_cipher.as_deref().unwrap_or("-"),
+                n.pmf,
+                n.mdid
+                    .as_ref()
+                    .map(|m| format!("  FT MDID {m}"))
+                    .unwrap_or_default()
+            )?;
+        }
+    }
+    if !r.clients.is_empty() {
+        writeln!(w, "\nClients")?;
+        for c in &r.clients {
+            writeln!(
+                w,
+                "  {} @ {}  AKM {}  cipher {}  PMK {}  decrypted {}/{}",
+                c.sta,
+                c.ap,
+                c.akm.as_deref().unwrap_or("?"),
+                c.cipher.as_deref().unwrap_or("?"),
+                c.pmk_source.as_deref().unwrap_or("not verified"),
+                c.decrypted_frames,
+                c.protected_frames
+            )?;
+            for e in &c.events {
+                writeln!(
+                    w,
+                    "      #{:<6} {:>10.6}s  {} from {}: {}",
+                    e.frame, e.time, e.kind, e.from, e.detail
+                )?;
+            }
+        }
+    }
+    if !r.handshakes.is_empty() {
+        writeln!(w, "\nHandshakes")?;
+        for h in &r.handshakes {
+            writeln!(
+                w,
+                "  {} {} ↔ {}  {}{}",
+                h.kind,
+                h.ap,
+                h.sta,
+                h.outcome,
+                h.key_source
+                    .as_ref()
+                    .map(|s| format!("  (key: {s})"))
+                    .unwrap_or_default()
+            )?;
+            for m in &h.messages {
+                let arrow = if matches!(m.msg.as_str(), "M1" | "M3" | "G1") {
+                    "AP  ──►  STA"
+                } else {
+                    "AP  ◄──  STA"
+                };
+                writeln!(
+                    w,
+                    "      #{:<6} {:>10.6}s  {:<3} {}  MIC {}{}{}",
+                    m.frame,
+                    m.time,
+                    m.msg,
+                    arrow,
+                    m.mic,
+                    if m.retransmission {
+                        "  (retransmission)"
+                    } else {
+                        ""
+                    },
+                    if m.encrypted { "  (encrypted)" } else { "" }
+                )?;
+            }
+            if let Some(reason) = &h.reason {
+                writeln!(w, "      {reason}")?;
+            }
+        }
+    }
+    let k = &s.skipped;
+    let skipped = k.corrupt_blocks
+        + k.truncated_records
+        + k.unknown_link_type
+        + k.bad_radio_header
+        + k.malformed_80211
+        + k.malformed_eapol;
+    if skipped + s.bad_fcs_frames > 0 || !r.input_problems.is_empty() {
+        writeln!(w, "\nInput")?;
+        writeln!(
+            w,
+            "  skipped: {} corrupt blocks, {} truncated records, {} unknown link type, {} bad radio headers, {} malformed 802.11, {} malformed EAPOL; {} bad FCS",
+            k.corrupt_blocks, k.truncated_records, k.unknown_link_type, k.bad_radio_header, k.malformed_80211, k.malformed_eapol, s.bad_fcs_frames
+        )?;
+        for p in r.input_problems.iter().take(20) {
+            writeln!(w, "  frame {}: {}", p.frame, p.problem)?;
+        }
+    }
+    Ok(())
+}
+
+fn join(v: &[String]) -> String {
+    if v.is_empty() {
+        "-".into()
+    } else {
+        v.join(",")
+    }
+}
