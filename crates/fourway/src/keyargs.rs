@@ -52,12 +52,14 @@ impl KeyArgs {
                 .iter()
                 .map(|s| Some(s.as_bytes().to_vec()))
                 .collect(),
-            (n, m) => return Err(usage(
-                "--ssid",
-                format!(
+            (n, m) => {
+                return Err(usage(
+                    "--ssid",
+                    format!(
                     "{m} SSIDs for {n} passphrases: give one SSID for all, or one per passphrase"
                 ),
-            )),
+                ))
+            }
         };
         for s in self.ssid.iter() {
             if s.len() > 32 {

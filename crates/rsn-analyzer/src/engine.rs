@@ -171,6 +171,8 @@ pub struct Analyzer {
     /// Last PN per (key slot, transmitter, TID).
     pn: HashMap<(u32, MacAddr, u8), u64>,
     user_tks: Vec<KeySlot>,
+    /// TDLS direct-link keys by (lower, higher) station address.
+    tdls: HashMap<(MacAddr, MacAddr), KeySlot>,
     next_slot: u32,
     summary: Summary,
     first_ts: Option<i128>,
@@ -197,6 +199,7 @@ impl Analyzer {
             last_seq: HashMap::new(),
             pn: HashMap::new(),
             user_tks: Vec::new(),
+            tdls: HashMap::new(),
             next_slot: 1,
             summary: Summary::default(),
             first_ts: None,
@@ -336,6 +339,8 @@ impl Analyzer {
                     if let Some(payload) = eapol_payload(body) {
                         let (ta, ra) = (h.ta().unwrap_or(MacAddr::ZERO), h.ra());
                         self.eapol(n, ts, ta, ra, payload, false, mac_retry);
+                    } else if let Some(payload) = snap_payload(body, crate::tdls::ETHERTYPE_TDLS) {
+                        self.tdls_frame(payload);
                     }
                 }
                 None
@@ -560,6 +565,17 @@ impl Analyzer {
                     }
                 }
             }
+        } else if !h.frame_control().to_ds()
+            && !h.frame_control().from_ds()
+            && self.tdls.contains_key(&sorted(ta, ra))
+        {
+            // A TDLS direct link: protected with the TPK (IEEE 802.11-2016 12.7.9).
+            if let Some(slot) = self.tdls.get(&sorted(ta, ra)) {
+                tried = true;
+                if let Ok(d) = slot.decrypt(mpdu, false, &mut out) {
+                    hit = Some((slot.id, d.pn, slot.all_zero));
+                }
+            }
         } else {
             let key = if self.pairs.contains_key(&(ta, ra)) {
                 Some((ta, ra))
@@ -657,6 +673,12 @@ impl Analyzer {
             if let Some(payload) = out.get(hl..).and_then(eapol_payload) {
                 let payload = payload.to_vec();
                 self.eapol(n, ts, ta, ra, &payload, true, mac_retry);
+            } else if let Some(payload) = out
+                .get(hl..)
+                .and_then(|b| snap_payload(b, crate::tdls::ETHERTYPE_TDLS))
+            {
+                let payload = payload.to_vec();
+                self.tdls_frame(&payload);
             }
         }
         self.out = out;
@@ -958,6 +980,16 @@ impl Analyzer {
                     }
                 }
                 _ => {}
+            }
+        }
+    }
+
+    /// A TDLS frame (through the AP): a verified Setup Confirm establishes a TPK.
+    fn tdls_frame(&mut self, payload: &[u8]) {
+        if let Some(t) = crate::tdls::tpk_from_confirm(payload) {
+            let id = self.slot_id();
+            if let Some(slot) = KeySlot::new(id, t.cipher, &t.tk) {
+                self.tdls.insert(sorted(t.initiator, t.responder), slot);
             }
         }
     }
@@ -1364,11 +1396,24 @@ fn install_ptk(pair: &mut Pair, slot: KeySlot, exchange: usize, ptk: &Ptk) {
 
 /// The EAPOL payload behind an LLC/SNAP header with EtherType 0x888e.
 fn eapol_payload(body: &[u8]) -> Option<&[u8]> {
+    snap_payload(body, ETHERTYPE_EAPOL)
+}
+
+/// The payload behind an LLC/SNAP header with `ethertype`.
+fn snap_payload(body: &[u8], ethertype: u16) -> Option<&[u8]> {
     let llc = LlcSnap::new_checked(body).ok()?;
-    if llc.ethertype() != ETHERTYPE_EAPOL || llc.dsap() != 0xaa {
+    if llc.ethertype() != ethertype || llc.dsap() != 0xaa {
         return None;
     }
     body.get(8..)
+}
+
+fn sorted(a: MacAddr, b: MacAddr) -> (MacAddr, MacAddr) {
+    if a <= b {
+        (a, b)
+    } else {
+        (b, a)
+    }
 }
 
 fn akm_text(a: Akm) -> String {

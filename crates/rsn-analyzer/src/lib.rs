@@ -10,6 +10,7 @@ pub mod keyfile;
 pub mod keys;
 mod keyslot;
 pub mod report;
+mod tdls;
 
 pub use engine::{Analyzer, FrameIn, Limits, Link, SkipKind};
 pub use keys::{KeyMaterial, KeySource, PassphraseEntry};
