@@ -177,7 +177,6 @@ pub struct Analyzer {
     summary: Summary,
     first_ts: Option<i128>,
     input_problems: Vec<report::InputProblem>,
-    scratch: Vec<u8>,
     out: Vec<u8>,
 }
 
@@ -204,7 +203,6 @@ impl Analyzer {
             summary: Summary::default(),
             first_ts: None,
             input_problems: Vec::new(),
-            scratch: Vec::with_capacity(4096),
             out: Vec::with_capacity(4096),
         };
         let tks: Vec<Vec<u8>> = a
@@ -536,7 +534,7 @@ impl Analyzer {
     // ---------------------------------------------------------------- protected frames
 
     fn protected(&mut self, n: u64, ts: i128, h: &Header<&[u8]>, mac_retry: bool) -> Option<&[u8]> {
-        let mpdu = h.clone().into_inner();
+        let mpdu = (*h).into_inner();
         let ra = h.addr1();
         let ta = h.addr2()?;
         let body = h.body();
@@ -1023,7 +1021,7 @@ impl Analyzer {
             }
             return;
         };
-        let mut gtk_data: Vec<(u64, Vec<u8>, u8, u16, [u8; 16])> = Vec::new();
+        let mut gtk_data: Vec<(Vec<u8>, u8, [u8; 16])> = Vec::new();
         let akm = x.akm;
         for m in &mut x.messages {
             if matches!(m.mic, MicState::Unverified | MicState::Invalid) {
@@ -1038,20 +1036,14 @@ impl Analyzer {
                 m.unwrapped = true;
                 if let Some(raw) = &m.raw {
                     if let Ok(k) = EapolKey::new_checked(&raw[..], m.mic_len) {
-                        gtk_data.push((
-                            m.frame,
-                            k.key_data().to_vec(),
-                            m.version,
-                            k.key_length(),
-                            k.key_iv(),
-                        ));
+                        gtk_data.push((k.key_data().to_vec(), m.version, k.key_iv()));
                     }
                 }
             }
         }
         let ap = x.ap;
         let group_cipher = self.pairs.get(&pkey).and_then(|p| p.group_cipher);
-        for (_frame, data, version, _len, iv) in gtk_data {
+        for (data, version, iv) in gtk_data {
             if let Some(plain) = unwrap_key_data(akm, version, &ptk.kek, &iv, &data) {
                 self.install_gtks_from_kdes(ap, &plain, group_cipher);
             }
@@ -1108,15 +1100,10 @@ impl Analyzer {
             .and_then(|p| p.ssid.clone())
             .or_else(|| self.bss.get(&ap).and_then(|b| b.ssid.clone()));
         let known_source = pair.and_then(|p| p.verified_source);
-        let ft_ids = pair.map(|p| {
-            (
-                p.mdid.or(self
-                    .bss
-                    .get(&ap)
-                    .and_then(|b| b.mde.as_ref().map(|m| m.mdid))),
-                p.r0kh_id.clone(),
-                p.r1kh_id,
-            )
+        let ft_ids = pair.map(|p| FtIds {
+            mdid: p.mdid.or(self.bss.get(&ap).and_then(|b| b.mde.as_ref().map(|m| m.mdid))),
+            r0kh_id: p.r0kh_id.clone(),
+            r1kh_id: p.r1kh_id,
         });
         let mut cands = self.pmks.candidates(&self.keys, ssid.as_deref(), akm);
         if let Some(s) = known_source {
@@ -1457,6 +1444,13 @@ fn unwrap_key_data(
     }
 }
 
+/// The FT key holder names of an association (IEEE 802.11-2020 12.7.1.7).
+struct FtIds {
+    mdid: Option<[u8; 2]>,
+    r0kh_id: Option<Vec<u8>>,
+    r1kh_id: Option<MacAddr>,
+}
+
 /// Derive one PTK candidate (FT or not).
 #[allow(clippy::too_many_arguments)]
 fn derive_one(
@@ -1468,11 +1462,11 @@ fn derive_one(
     anonce: &[u8; 32],
     snonce: &[u8; 32],
     ssid: Option<&[u8]>,
-    ft_ids: Option<&(Option<[u8; 2]>, Option<Vec<u8>>, Option<MacAddr>)>,
+    ft_ids: Option<&FtIds>,
 ) -> Option<Ptk> {
     if akm.is_ft() {
         // IEEE 802.11-2020 12.7.1.7: XXKey → PMK-R0 → PMK-R1 → PTK.
-        let (mdid, r0kh, r1kh) = ft_ids?;
+        let FtIds { mdid, r0kh_id: r0kh, r1kh_id: r1kh } = ft_ids?;
         let (r0, r0n) =
             ft::derive_pmk_r0(akm, &c.key, ssid?, (*mdid)?, r0kh.as_deref()?, &sta).ok()?;
         let r1kh = r1kh.unwrap_or(ap);

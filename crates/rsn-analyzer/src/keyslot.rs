@@ -18,7 +18,6 @@ pub(crate) enum CipherKey {
 pub(crate) struct KeySlot {
     /// Unique per analyzer run: PN state is tracked per (slot id, transmitter, TID).
     pub id: u32,
-    pub cipher: Cipher,
     pub key: CipherKey,
     /// An all-zero TK (Kr00k and KRACK variants install one).
     pub all_zero: bool,
@@ -40,7 +39,6 @@ impl KeySlot {
         };
         Some(KeySlot {
             id,
-            cipher: c,
             key,
             all_zero: tk.iter().all(|b| *b == 0),
         })

@@ -99,7 +99,7 @@ fn push_option(buf: &mut Vec<u8>, code: u16, value: &[u8]) {
     buf.extend_from_slice(&code.to_le_bytes());
     buf.extend_from_slice(&(value.len() as u16).to_le_bytes());
     buf.extend_from_slice(value);
-    buf.extend(std::iter::repeat(0u8).take(pad4(value.len())));
+    buf.extend(std::iter::repeat_n(0u8, pad4(value.len())));
 }
 
 impl<W: Write> PcapngWriter<W> {

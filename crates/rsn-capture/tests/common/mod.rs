@@ -93,7 +93,7 @@ impl Pcapng {
         self.buf.extend_from_slice(&t);
         self.buf.extend_from_slice(&l);
         self.buf.extend_from_slice(body);
-        self.buf.extend(std::iter::repeat(0).take(pad4(body.len())));
+        self.buf.extend(std::iter::repeat_n(0, pad4(body.len())));
         self.buf.extend_from_slice(&l);
         self
     }
@@ -101,7 +101,7 @@ impl Pcapng {
         out.extend_from_slice(&self.u16b(code));
         out.extend_from_slice(&self.u16b(value.len() as u16));
         out.extend_from_slice(value);
-        out.extend(std::iter::repeat(0).take(pad4(value.len())));
+        out.extend(std::iter::repeat_n(0, pad4(value.len())));
     }
     pub fn shb(&mut self, big_endian: bool) -> &mut Self {
         self.big_endian = big_endian;
@@ -134,7 +134,7 @@ impl Pcapng {
         b.extend_from_slice(&self.u32b(data.len() as u32));
         b.extend_from_slice(&self.u32b(orig_len));
         b.extend_from_slice(data);
-        b.extend(std::iter::repeat(0).take(pad4(data.len())));
+        b.extend(std::iter::repeat_n(0, pad4(data.len())));
         self.block(6, &b)
     }
     pub fn spb(&mut self, orig_len: u32, data: &[u8]) -> &mut Self {
@@ -153,7 +153,7 @@ impl Pcapng {
         b.extend_from_slice(&self.u32b(data.len() as u32));
         b.extend_from_slice(&self.u32b(orig_len));
         b.extend_from_slice(data);
-        b.extend(std::iter::repeat(0).take(pad4(data.len())));
+        b.extend(std::iter::repeat_n(0, pad4(data.len())));
         self.block(2, &b)
     }
 }
