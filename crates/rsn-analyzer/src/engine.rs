@@ -1101,7 +1101,10 @@ impl Analyzer {
             .or_else(|| self.bss.get(&ap).and_then(|b| b.ssid.clone()));
         let known_source = pair.and_then(|p| p.verified_source);
         let ft_ids = pair.map(|p| FtIds {
-            mdid: p.mdid.or(self.bss.get(&ap).and_then(|b| b.mde.as_ref().map(|m| m.mdid))),
+            mdid: p.mdid.or(self
+                .bss
+                .get(&ap)
+                .and_then(|b| b.mde.as_ref().map(|m| m.mdid))),
             r0kh_id: p.r0kh_id.clone(),
             r1kh_id: p.r1kh_id,
         });
@@ -1466,7 +1469,11 @@ fn derive_one(
 ) -> Option<Ptk> {
     if akm.is_ft() {
         // IEEE 802.11-2020 12.7.1.7: XXKey → PMK-R0 → PMK-R1 → PTK.
-        let FtIds { mdid, r0kh_id: r0kh, r1kh_id: r1kh } = ft_ids?;
+        let FtIds {
+            mdid,
+            r0kh_id: r0kh,
+            r1kh_id: r1kh,
+        } = ft_ids?;
         let (r0, r0n) =
             ft::derive_pmk_r0(akm, &c.key, ssid?, (*mdid)?, r0kh.as_deref()?, &sta).ok()?;
         let r1kh = r1kh.unwrap_or(ap);
