@@ -1,0 +1,514 @@
+//! The analyzer: records in, state per BSS and per (AP, client), report out. No I/O.
+
+use std::collections::HashMap;
+
+use rsn_crypto::{Kck, Kek, Ptk};
+use rsn_wire::element::{MdeRepr, RsneRepr, WpaIeRepr};
+use rsn_wire::ieee80211::{FrameType, Header};
+use rsn_wire::llc::{LlcSnap, ETHERTYPE_EAPOL};
+use rsn_wire::{Akm, Cipher, MacAddr};
+
+use crate::exchange::{Exchange, State};
+use crate::keys::{KeyMaterial, KeySource, PmkCache};
+use crate::keyslot::{ciphers_for_len, KeySlot};
+use crate::report::{self, Report, Summary};
+
+mod dataplane;
+mod eapol;
+mod mgmt;
+
+/// One capture record, decapsulated.
+#[derive(Debug, Clone, Copy)]
+pub struct FrameIn<'a> {
+    /// Frame number, 1-based as Wireshark counts.
+    pub number: u64,
+    /// Timestamp, nanoseconds since the epoch.
+    pub ts_ns: i128,
+    /// The frame.
+    pub link: Link<'a>,
+}
+
+/// What the link layer carried.
+#[derive(Debug, Clone, Copy)]
+pub enum Link<'a> {
+    /// An 802.11 MAC frame without FCS.
+    Dot11 {
+        /// The frame.
+        frame: &'a [u8],
+        /// The FCS was present and wrong (or flagged bad): kept out of every crypto check.
+        fcs_bad: bool,
+    },
+    /// An Ethernet frame (EAPOL on the wired side of an AP or controller).
+    Ethernet {
+        /// Destination.
+        dst: MacAddr,
+        /// Source.
+        src: MacAddr,
+        /// EtherType.
+        ethertype: u16,
+        /// Payload.
+        payload: &'a [u8],
+    },
+}
+
+/// Why a record was skipped before it reached the analyzer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SkipKind {
+    /// A corrupt capture block.
+    CorruptBlock,
+    /// A record cut short.
+    Truncated,
+    /// A link type fourway does not decode.
+    UnknownLinkType,
+    /// A radio header (radiotap, PPI, AVS, Prism) that could not be decoded.
+    BadRadioHeader,
+}
+
+/// Limits that keep memory bounded.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Input problems listed individually (the rest are only counted).
+    pub max_input_problems: usize,
+    /// Key exchanges kept for the report.
+    pub max_exchanges: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_input_problems: 1000,
+            max_exchanges: 100_000,
+        }
+    }
+}
+
+/// A BSS as announced in Beacons and Probe Responses.
+#[derive(Default)]
+struct Bss {
+    ssid: Option<Vec<u8>>,
+    rsne: Option<RsneRepr>,
+    wpa: Option<WpaIeRepr>,
+    mde: Option<MdeRepr>,
+    first_frame: u64,
+    /// Group keys, newest first: (key id, slot).
+    gtks: Vec<GroupKey>,
+    /// Elements seen last time, to skip re-parsing identical beacons.
+    last_elements: Vec<u8>,
+}
+
+/// A group key of a BSS.
+struct GroupKey {
+    key_id: u8,
+    key: zeroize::Zeroizing<Vec<u8>>,
+    slot: KeySlot,
+}
+
+/// The state of one (AP, client) pair.
+struct Pair {
+    akm: Option<Akm>,
+    cipher: Option<Cipher>,
+    group_cipher: Option<Cipher>,
+    ssid: Option<Vec<u8>>,
+    wpa1: bool,
+    mdid: Option<[u8; 2]>,
+    r0kh_id: Option<Vec<u8>>,
+    r1kh_id: Option<MacAddr>,
+    verified_source: Option<KeySource>,
+    open: Option<usize>,
+    open_group: Option<usize>,
+    /// Installed PTKs, newest first (old and new both kept across rekeys).
+    ptks: Vec<PtkSlot>,
+    /// (Re)association counter: a new association starts a new key context.
+    epoch: u32,
+    events: Vec<report::Event>,
+    protected: u64,
+    decrypted: u64,
+    /// Index into `ptks` (or usize::MAX for the pending PTK) that decrypted last, per direction.
+    last_hit: [usize; 2],
+}
+
+struct PtkSlot {
+    slot: KeySlot,
+    exchange: usize,
+    kck: Kck,
+    kek: Kek,
+}
+
+impl Pair {
+    fn new() -> Self {
+        Pair {
+            akm: None,
+            cipher: None,
+            group_cipher: None,
+            ssid: None,
+            wpa1: false,
+            mdid: None,
+            r0kh_id: None,
+            r1kh_id: None,
+            verified_source: None,
+            open: None,
+            open_group: None,
+            ptks: Vec::new(),
+            epoch: 0,
+            events: Vec::new(),
+            protected: 0,
+            decrypted: 0,
+            last_hit: [0, 0],
+        }
+    }
+}
+
+/// Maximum PTKs kept per pair.
+const PTK_RING: usize = 4;
+/// Maximum group keys kept per BSS.
+const GTK_RING: usize = 8;
+
+/// The analyzer.
+pub struct Analyzer {
+    keys: KeyMaterial,
+    pmks: PmkCache,
+    limits: Limits,
+    bss: HashMap<MacAddr, Bss>,
+    pairs: HashMap<(MacAddr, MacAddr), Pair>,
+    exchanges: Vec<Exchange>,
+    /// Last sequence control per transmitter, for MAC retry detection.
+    last_seq: HashMap<MacAddr, u16>,
+    /// Last PN per (key slot, transmitter, TID).
+    pn: HashMap<(u32, MacAddr, u8), u64>,
+    user_tks: Vec<KeySlot>,
+    /// TDLS direct-link keys by (lower, higher) station address.
+    tdls: HashMap<(MacAddr, MacAddr), KeySlot>,
+    next_slot: u32,
+    summary: Summary,
+    first_ts: Option<i128>,
+    input_problems: Vec<report::InputProblem>,
+    out: Vec<u8>,
+}
+
+impl Analyzer {
+    /// An analyzer holding `keys`.
+    pub fn new(keys: KeyMaterial) -> Self {
+        Self::with_limits(keys, Limits::default())
+    }
+
+    /// An analyzer with explicit limits.
+    pub fn with_limits(keys: KeyMaterial, limits: Limits) -> Self {
+        let mut a = Analyzer {
+            keys,
+            pmks: PmkCache::default(),
+            limits,
+            bss: HashMap::new(),
+            pairs: HashMap::new(),
+            exchanges: Vec::new(),
+            last_seq: HashMap::new(),
+            pn: HashMap::new(),
+            user_tks: Vec::new(),
+            tdls: HashMap::new(),
+            next_slot: 1,
+            summary: Summary::default(),
+            first_ts: None,
+            input_problems: Vec::new(),
+            out: Vec::with_capacity(4096),
+        };
+        let tks: Vec<Vec<u8>> = a
+            .keys
+            .tks
+            .iter()
+            .map(|t| t.expose_secret().to_vec())
+            .collect();
+        for tk in tks {
+            for c in ciphers_for_len(tk.len()) {
+                let id = a.slot_id();
+                if let Some(s) = KeySlot::new(id, *c, &tk) {
+                    a.user_tks.push(s);
+                }
+            }
+        }
+        a
+    }
+
+    fn slot_id(&mut self) -> u32 {
+        let id = self.next_slot;
+        self.next_slot = self.next_slot.wrapping_add(1);
+        id
+    }
+
+    fn time(&self, ts: i128) -> f64 {
+        let base = self.first_ts.unwrap_or(ts);
+        (ts - base) as f64 / 1e9
+    }
+
+    fn problem(&mut self, frame: u64, offset: Option<u64>, problem: String) {
+        if self.input_problems.len() < self.limits.max_input_problems {
+            self.input_problems.push(report::InputProblem {
+                frame,
+                offset,
+                problem,
+            });
+        }
+    }
+
+    /// Account for a record that could not be decoded; it still counts as a frame.
+    pub fn skip(&mut self, frame: u64, offset: Option<u64>, kind: SkipKind, problem: String) {
+        let s = &mut self.summary.skipped;
+        match kind {
+            SkipKind::CorruptBlock => s.corrupt_blocks += 1,
+            SkipKind::Truncated => s.truncated_records += 1,
+            SkipKind::UnknownLinkType => s.unknown_link_type += 1,
+            SkipKind::BadRadioHeader => s.bad_radio_header += 1,
+        }
+        if matches!(kind, SkipKind::UnknownLinkType | SkipKind::BadRadioHeader) {
+            self.summary.frames += 1;
+        }
+        self.problem(frame, offset, problem);
+    }
+
+    /// Process one record. Returns the decrypted 802.11 frame (Protected bit cleared,
+    /// security header and MIC removed) when the record was a protected frame that decrypted.
+    pub fn push(&mut self, f: &FrameIn<'_>) -> Option<&[u8]> {
+        self.summary.frames += 1;
+        if self.first_ts.is_none() {
+            self.first_ts = Some(f.ts_ns);
+        }
+        match f.link {
+            Link::Dot11 { frame, fcs_bad } => self.dot11(f.number, f.ts_ns, frame, fcs_bad),
+            Link::Ethernet {
+                dst,
+                src,
+                ethertype,
+                payload,
+            } => {
+                if ethertype == ETHERTYPE_EAPOL {
+                    self.eapol(f.number, f.ts_ns, src, dst, payload, false, false);
+                }
+                None
+            }
+        }
+    }
+
+    fn dot11(&mut self, n: u64, ts: i128, frame: &[u8], fcs_bad: bool) -> Option<&[u8]> {
+        let Ok(h) = Header::new_checked(frame) else {
+            self.summary.skipped.malformed_80211 += 1;
+            return None;
+        };
+        let fc = h.frame_control();
+        // IEEE 802.11-2020 9.2.4.1.2: Protocol Version 0 is the only one defined; anything else
+        // is a garbled frame (wpa-Induction has several with a bad FCS).
+        if fc.protocol_version() != 0 {
+            self.summary.skipped.malformed_80211 += 1;
+            if fcs_bad {
+                self.summary.bad_fcs_frames += 1;
+            }
+            return None;
+        }
+        // Protection only has a meaning on management and data frames (IEEE 802.11-2020
+        // 9.2.4.1.9); garbled frames of other types are not counted.
+        if fc.protected() && (fc.is_mgmt() || fc.is_data()) {
+            self.summary.protected_frames += 1;
+        }
+        if fcs_bad {
+            // Bad FCS: counted, kept out of every crypto and protocol check.
+            self.summary.bad_fcs_frames += 1;
+            return None;
+        }
+        // IEEE 802.11-2020 10.3.2.14: a retry repeats the sequence control of the last frame
+        // from the same transmitter; it is the same MPDU, not a protocol retransmission.
+        let mut mac_retry = false;
+        if let (Some(ta), Some(sc)) = (h.ta(), h.seq_ctrl()) {
+            if !fc.is_ctrl() {
+                let prev = self.last_seq.insert(ta, sc.0);
+                if fc.retry() && prev == Some(sc.0) {
+                    mac_retry = true;
+                    self.summary.mac_retries += 1;
+                }
+            }
+        }
+        match fc.frame_type() {
+            FrameType::MANAGEMENT => {
+                if fc.protected() {
+                    return self.protected(n, ts, &h, mac_retry);
+                }
+                if !mac_retry {
+                    self.mgmt(n, ts, &h);
+                }
+                None
+            }
+            FrameType::DATA => {
+                if fc.protected() {
+                    return self.protected(n, ts, &h, mac_retry);
+                }
+                if !fc.is_null_data() {
+                    let body = h.body();
+                    if let Some(payload) = eapol_payload(body) {
+                        let (ta, ra) = (h.ta().unwrap_or(MacAddr::ZERO), h.ra());
+                        self.eapol(n, ts, ta, ra, payload, false, mac_retry);
+                    } else if let Some(payload) = snap_payload(body, crate::tdls::ETHERTYPE_TDLS) {
+                        self.tdls_frame(payload);
+                    }
+                }
+                None
+            }
+            _ => None,
+        }
+    }
+
+    /// Finish: the report.
+    pub fn finish(mut self) -> Report {
+        let mut r = Report::default();
+        for x in &self.exchanges {
+            let outcome = match x.state {
+                State::Completed => "completed",
+                State::Failed => "failed",
+                State::Open => "incomplete",
+            };
+            match x.state {
+                State::Completed => self.summary.handshakes.completed += 1,
+                State::Failed => self.summary.handshakes.failed += 1,
+                State::Open => self.summary.handshakes.incomplete += 1,
+            }
+            self.summary.handshakes.total += 1;
+            let base = self.first_ts.unwrap_or(0);
+            r.handshakes.push(report::Handshake {
+                ap: x.ap.to_string(),
+                sta: x.sta.to_string(),
+                kind: x.kind.as_str().into(),
+                akm: x.akm.map(|a| a.to_string()),
+                cipher: x.cipher.map(|c| c.to_string()),
+                messages: x
+                    .messages
+                    .iter()
+                    .map(|m| report::Message {
+                        msg: m.kind.as_str().into(),
+                        frame: m.frame,
+                        mic: m.mic.as_str().into(),
+                        time: (m.ts_ns - base) as f64 / 1e9,
+                        replay_counter: m.replay_counter,
+                        encrypted: m.encrypted,
+                        retransmission: m.retransmission,
+                    })
+                    .collect(),
+                outcome: outcome.into(),
+                reason: x.reason.clone(),
+                key_source: x.source.map(|s| s.label().to_string()),
+            });
+        }
+        let mut bss: Vec<(&MacAddr, &Bss)> = self.bss.iter().collect();
+        bss.sort_by_key(|(m, b)| (b.first_frame, **m));
+        for (mac, b) in bss {
+            if b.first_frame == 0 && b.ssid.is_none() && b.rsne.is_none() {
+                continue;
+            }
+            r.networks.push(network(mac, b));
+        }
+        let mut pairs: Vec<(&(MacAddr, MacAddr), &Pair)> = self.pairs.iter().collect();
+        pairs.sort_by_key(|(k, _)| **k);
+        for ((ap, sta), p) in pairs {
+            if p.events.is_empty()
+                && p.protected == 0
+                && !self.exchanges.iter().any(|x| x.ap == *ap && x.sta == *sta)
+            {
+                continue;
+            }
+            r.clients.push(report::Client {
+                ap: ap.to_string(),
+                sta: sta.to_string(),
+                akm: p.akm.map(|a| a.to_string()),
+                cipher: p.cipher.map(|c| c.to_string()),
+                pmk_source: p.verified_source.map(|s| s.label().to_string()),
+                protected_frames: p.protected,
+                decrypted_frames: p.decrypted,
+                events: p.events.clone(),
+            });
+        }
+        r.summary = self.summary;
+        r.input_problems = self.input_problems;
+        r
+    }
+}
+
+fn install_ptk(pair: &mut Pair, slot: KeySlot, exchange: usize, ptk: &Ptk) {
+    pair.ptks.insert(
+        0,
+        PtkSlot {
+            slot,
+            exchange,
+            kck: ptk.kck.clone(),
+            kek: ptk.kek.clone(),
+        },
+    );
+    pair.ptks.truncate(PTK_RING);
+    pair.last_hit = [0, 0];
+}
+
+/// The EAPOL payload behind an LLC/SNAP header with EtherType 0x888e.
+fn eapol_payload(body: &[u8]) -> Option<&[u8]> {
+    snap_payload(body, ETHERTYPE_EAPOL)
+}
+
+/// The payload behind an LLC/SNAP header with `ethertype`.
+fn snap_payload(body: &[u8], ethertype: u16) -> Option<&[u8]> {
+    let llc = LlcSnap::new_checked(body).ok()?;
+    if llc.ethertype() != ethertype || llc.dsap() != 0xaa {
+        return None;
+    }
+    body.get(8..)
+}
+
+fn sorted(a: MacAddr, b: MacAddr) -> (MacAddr, MacAddr) {
+    if a <= b {
+        (a, b)
+    } else {
+        (b, a)
+    }
+}
+
+fn network(mac: &MacAddr, b: &Bss) -> report::Network {
+    let (ssid, ssid_hex) = match &b.ssid {
+        Some(s) => match std::str::from_utf8(s) {
+            Ok(t) => (Some(t.to_string()), None),
+            Err(_) => (
+                Some(String::from_utf8_lossy(s).into_owned()),
+                Some(hex::encode(s)),
+            ),
+        },
+        None => (None, None),
+    };
+    let mut n = report::Network {
+        bssid: mac.to_string(),
+        ssid,
+        ssid_hex,
+        security: "open".into(),
+        pmf: "disabled".into(),
+        first_frame: b.first_frame,
+        ..Default::default()
+    };
+    if let Some(r) = &b.rsne {
+        n.security = "rsn".into();
+        n.akms = r.akm_list().iter().map(|a| a.to_string()).collect();
+        n.pairwise_ciphers = r.pairwise_list().iter().map(|c| c.to_string()).collect();
+        n.group_cipher = r.group_data_cipher.map(|c| c.to_string());
+        n.group_mgmt_cipher = r.group_mgmt_cipher.map(|c| c.to_string());
+        if let Some(caps) = r.capabilities {
+            n.pmf = if caps.mfpr() {
+                "required"
+            } else if caps.mfpc() {
+                "capable"
+            } else {
+                "disabled"
+            }
+            .into();
+        }
+    } else if let Some(w) = &b.wpa {
+        n.security = "wpa".into();
+        n.akms = w.akms.iter().flatten().map(|a| a.to_string()).collect();
+        n.pairwise_ciphers = w
+            .pairwise_ciphers
+            .iter()
+            .flatten()
+            .map(|c| c.to_string())
+            .collect();
+        n.group_cipher = w.group_cipher.map(|c| c.to_string());
+    }
+    n.mdid = b.mde.as_ref().map(|m| hex::encode(m.mdid));
+    n
+}
