@@ -1,5 +1,6 @@
 //! Reading a capture into the analyzer: the one loop `analyze` and `decrypt` share.
 
+use std::io::IsTerminal;
 use std::path::Path;
 
 use anyhow::anyhow;
@@ -32,6 +33,27 @@ pub fn run(
     }
     .map_err(|e| anyhow!("{name}: {e}"))?;
     let mut good = 0u64;
+    // A progress bar on stderr for long files, only when stderr is a terminal.
+    let size = std::fs::metadata(path)
+        .ok()
+        .filter(|m| m.is_file())
+        .map(|m| m.len());
+    let progress = (std::io::stderr().is_terminal()
+        && size.is_none_or(|s| s > 64 << 20)
+        && !reader.is_compressed())
+    .then(|| {
+        let bar = match size {
+            Some(s) => indicatif::ProgressBar::new(s),
+            None => indicatif::ProgressBar::new_spinner(),
+        };
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} {bytes}/{total_bytes} {bytes_per_sec} eta {eta} {msg}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar
+    });
     while let Some(r) = reader.next_record() {
         let rec = match r {
             Ok(rec) => rec,
@@ -51,6 +73,12 @@ pub fn run(
             }
         };
         good += 1;
+        if good % 65536 == 0 {
+            if let Some(p) = &progress {
+                p.set_position(rec.offset);
+                p.set_message(format!("{good} frames"));
+            }
+        }
         let (dot11, decrypted) = match rec.decap() {
             Ok(Decapsulated::Dot11 { frame, fcs, .. }) => {
                 let off = (frame.as_ptr() as usize).saturating_sub(rec.data.as_ptr() as usize);
@@ -104,6 +132,8 @@ pub fn run(
             decrypted,
         })?;
     }
-    let _ = reader.stats();
+    if let Some(p) = progress {
+        p.finish_and_clear();
+    }
     Ok(())
 }
