@@ -529,3 +529,23 @@ fn rsne_mismatch_in_m2() {
         )
     );
 }
+
+#[test]
+fn rekey_m4_loss_is_fatal_without_extended_key_id() {
+    // PTK0 rekey (failure catalog B2): the STA installs the new TK right after M4; if that
+    // M4 is lost, the AP's M3 retransmissions travel under the old TK, which the STA no
+    // longer has. The AP times out with reason 15; no key is ever reinstalled.
+    let mut p = pair_with(psk(), |_, _| {});
+    p.drop_list.push((Dir::ToAp, "M4", 1));
+    p.start();
+    p.ap_input(Input::StartRekey);
+    assert_eq!(p.undecryptable, vec![(Dir::ToSta, "M3"); 3]);
+    assert_eq!(
+        ap_failure(&p),
+        (
+            ReasonCode::FOURWAY_HANDSHAKE_TIMEOUT,
+            Violation::HandshakeTimeout { msg: Msg::M3 }
+        )
+    );
+    assert_eq!(Pair::installs_ptk(&p.sta_log).len(), 2);
+}
