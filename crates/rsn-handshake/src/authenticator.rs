@@ -8,16 +8,13 @@
 
 use alloc::collections::VecDeque;
 use alloc::vec::Vec;
-use core::time::Duration;
 
-use rsn_crypto::{Gtk, Igtk, Pmk, Ptk};
+use rsn_crypto::{Gtk, Igtk, Ptk};
 use rsn_wire::eapol::EapolKeyRepr;
 use rsn_wire::kde::{Kde, KeyDataItem};
 use rsn_wire::{MacAddr, ReasonCode};
 
-use crate::config::{
-    AuthenticatorFaults, ConfigError, FtPmkidPolicy, Nonces, PmkSource, Retransmit, SecureBitPolicy,
-};
+use crate::config::{AuthConfig, ConfigError, Nonces, PmkSource};
 use crate::frames::{self, Shape};
 use crate::io::{Action, Handshake, Input};
 use crate::keys::{rsne_pmkids, FtContext, KeyBasis};
@@ -25,62 +22,6 @@ use crate::suite::Suite;
 use crate::time::Instant;
 use crate::validate::{self, GroupKey, IntegrityKey, M2Check, Protection, ReplyCheck};
 use crate::violation::{Msg, Violation};
-
-/// Authenticator configuration (one BSS).
-#[derive(Debug, Clone)]
-pub struct AuthConfig {
-    /// Negotiated suites.
-    pub suite: Suite,
-    /// The RSNE (whole element) of the Beacon/Probe Response; M3 carries it.
-    pub beacon_rsne: Vec<u8>,
-    /// A fresh PMK (PSK, or from 802.1X/SAE just completed), or the FT key hierarchy.
-    /// `None`: only a PMKSA cache hit can start the handshake.
-    pub pmk: Option<PmkSource>,
-    /// Cached PMKs (PMKSA caching; with OKC the PMKs of the whole mobility group): one is
-    /// used if the PMKID for (AA, SPA) matches a PMKID of the (Re)AssocReq
-    /// (IEEE 802.11-2020 12.6.10.3).
-    pub pmksa_cache: Vec<Pmk>,
-    /// Put a PMKID KDE into M1 (hostapd: for 802.1X, SAE and FT, never for PSK, because
-    /// it enables offline guessing). Always sent on a PMKSA cache hit.
-    pub pmkid_kde_in_m1: bool,
-    /// EAPOL protocol version of transmitted frames (hostapd `eapol_version`, default 2).
-    pub eapol_version: u8,
-    /// M1/M3 retransmission (dot11RSNAConfigPairwiseUpdateTimeout/Count).
-    pub pairwise_retransmit: Retransmit,
-    /// G1 retransmission (dot11RSNAConfigGroupUpdateTimeout/Count).
-    pub group_retransmit: Retransmit,
-    /// Secure bit on rekey M1 / required on rekey M2.
-    pub secure_bit: SecureBitPolicy,
-    /// FT M2 PMKID list policy.
-    pub ft_pmkid_policy: FtPmkidPolicy,
-    /// Start a group key handshake with a new GTK this often (hostapd `wpa_group_rekey`).
-    pub gtk_rekey_interval: Option<Duration>,
-    /// Replay counter of the first M1 (counters only increase afterwards).
-    pub initial_replay_counter: u64,
-    /// Fault switches.
-    pub faults: AuthenticatorFaults,
-}
-
-impl AuthConfig {
-    /// Defaults: hostapd timers, EAPOL version 2, modern Secure bit, strict FT PMKID list.
-    pub fn new(suite: Suite, beacon_rsne: Vec<u8>, pmk: PmkSource) -> Self {
-        AuthConfig {
-            suite,
-            beacon_rsne,
-            pmkid_kde_in_m1: !suite.akm.is_psk(),
-            pmk: Some(pmk),
-            pmksa_cache: Vec::new(),
-            eapol_version: 2,
-            pairwise_retransmit: Retransmit::HOSTAPD_PAIRWISE,
-            group_retransmit: Retransmit::HOSTAPD_GROUP,
-            secure_bit: SecureBitPolicy::MODERN,
-            ft_pmkid_policy: FtPmkidPolicy::Strict,
-            gtk_rekey_interval: None,
-            initial_replay_counter: 1,
-            faults: AuthenticatorFaults::default(),
-        }
-    }
-}
 
 /// Coarse state, for tests and logs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -783,7 +724,7 @@ impl Authenticator {
         self.state = State::PtkInitDone(d);
     }
 
-    /// The reason the association ended, if it did.
+    /// Has the association ended (deauthenticated)?
     pub fn is_failed(&self) -> bool {
         matches!(self.state, State::Failed)
     }

@@ -62,10 +62,10 @@ mod time;
 pub mod validate;
 mod violation;
 
-pub use authenticator::{AuthConfig, AuthState, Authenticator};
+pub use authenticator::{AuthState, Authenticator};
 pub use config::{
-    AuthenticatorFaults, ConfigError, FtParams, FtPmkidPolicy, NonceSource, Nonces, PmkSource,
-    Retransmit, SecureBitPolicy, SupplicantFaults,
+    AuthConfig, AuthenticatorFaults, ConfigError, FtParams, FtPmkidPolicy, NonceSource, Nonces,
+    PmkSource, Retransmit, SecureBitPolicy, SupplicantFaults,
 };
 pub use io::{Action, Handshake, Input};
 pub use suite::Suite;
