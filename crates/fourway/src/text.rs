@@ -17,6 +17,16 @@ pub fn render(w: &mut impl Write, name: &str, r: &Report) -> io::Result<()> {
         "handshakes: {} ({} completed, {} failed, {} incomplete)",
         s.handshakes.total, s.handshakes.completed, s.handshakes.failed, s.handshakes.incomplete
     )?;
+    if !r.verdicts.is_empty() {
+        writeln!(w, "\nVerdict")?;
+        for v in &r.verdicts {
+            writeln!(
+                w,
+                "  [{}] client {} @ {}: {}",
+                v.severity, v.sta, v.ap, v.verdict
+            )?;
+        }
+    }
     if !r.findings.is_empty() {
         writeln!(w, "\nFindings")?;
         for f in &r.findings {

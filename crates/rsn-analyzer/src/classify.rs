@@ -4,7 +4,8 @@
 //! data alone. The rules here, in order:
 //! 1. Request bit ⇒ a request (MIC failure report when Error is set too).
 //! 2. Key Type 0 (group) ⇒ G1 when Key Ack is set, else G2.
-//! 3. Key Ack set ⇒ M1 without the MIC bit, M3 with it.
+//! 3. Key Ack set ⇒ M3 with the MIC bit or the Install bit (AEAD/FILS frames carry no MIC
+//!    but M3 installs the PTK), else M1.
 //! 4. Key Ack clear: M2 or M4. The replay counter decides first: an M2 echoes the counter of an
 //!    M1 of the exchange, an M4 the counter of an M3 (IEEE 802.11-2020 12.7.6.3 / 12.7.6.5).
 //!    Without that context: an all-zero Key Nonce ⇒ M4 (wlantest's rule, robust against MLO's
@@ -61,6 +62,8 @@ pub struct KeyFacts {
     pub mic: bool,
     /// Secure bit.
     pub secure: bool,
+    /// Install bit.
+    pub install: bool,
     /// Request bit.
     pub request: bool,
     /// The Key Nonce is all zero.
@@ -89,7 +92,11 @@ pub fn classify(f: &KeyFacts, ctx: Context<'_>) -> MsgKind {
         return if f.ack { MsgKind::G1 } else { MsgKind::G2 };
     }
     if f.ack {
-        return if f.mic { MsgKind::M3 } else { MsgKind::M1 };
+        return if f.mic || f.install {
+            MsgKind::M3
+        } else {
+            MsgKind::M1
+        };
     }
     let echoes_m1 = ctx.m1_counters.contains(&f.replay_counter);
     let echoes_m3 = ctx.m3_counters.contains(&f.replay_counter);
@@ -126,6 +133,7 @@ mod tests {
             ack,
             mic,
             secure,
+            install: ack && mic,
             request: false,
             zero_nonce,
             empty_key_data: empty,

@@ -87,6 +87,8 @@ pub(crate) struct MsgRec {
     pub raw: Option<Box<[u8]>>,
     /// Key data was unwrapped (M3/G1).
     pub unwrapped: bool,
+    /// The unwrapped key data (secret: GTK/IGTK inside), kept for the diagnosis.
+    pub plain: Option<zeroize::Zeroizing<Vec<u8>>>,
 }
 
 /// One reconstructed exchange.
@@ -105,12 +107,20 @@ pub(crate) struct Exchange {
     pub ptk: Option<Arc<Ptk>>,
     /// Where the PMK came from.
     pub source: Option<KeySource>,
+    /// The PMK (for FT: XXKey) that verified, to re-derive per-message PTKs.
+    pub key: Option<Arc<rsn_crypto::Pmk>>,
+    /// The (ANonce, SNonce) of `ptk`.
+    pub nonces: Option<([u8; 32], [u8; 32])>,
     /// Number of (candidates, anonces, snonces) last tried, to retry only on news.
     pub tried: (usize, usize, usize),
     /// PTK installed in the pair's key ring.
     pub installed: bool,
     /// Completion inferred from later traffic rather than seen (M4 missed by the sniffer).
     pub inferred: bool,
+    /// The (Re)Association Request this exchange follows, if seen.
+    pub assoc: Option<crate::engine::AssocInfo>,
+    /// Index of the pair's previous pairwise exchange.
+    pub previous: Option<usize>,
 }
 
 impl Exchange {
@@ -127,9 +137,13 @@ impl Exchange {
             epoch,
             ptk: None,
             source: None,
+            key: None,
+            nonces: None,
             tried: (0, 0, 0),
             installed: false,
             inferred: false,
+            assoc: None,
+            previous: None,
         }
     }
 

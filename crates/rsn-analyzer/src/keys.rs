@@ -28,6 +28,10 @@ pub struct KeyMaterial {
     pub msks: Vec<Msk>,
     /// Temporal keys (pairwise or group), tried on frames no handshake gave a key for.
     pub tks: Vec<Tk>,
+    /// Candidate passphrases for the MIC hypothesis ladder (`--candidates FILE`: old PSKs
+    /// after a rotation): never used to decrypt, only to explain a failing MIC. Each with the
+    /// line it came from.
+    pub candidates: Vec<(Passphrase, usize)>,
 }
 
 impl KeyMaterial {
@@ -52,6 +56,7 @@ impl core::fmt::Debug for KeyMaterial {
             .field("pmks", &self.pmks.len())
             .field("msks", &self.msks.len())
             .field("tks", &self.tks.len())
+            .field("candidates", &self.candidates.len())
             .finish()
     }
 }
@@ -94,6 +99,19 @@ pub(crate) struct PmkCache {
 }
 
 impl PmkCache {
+    /// PSK of an arbitrary passphrase (the `--candidates` list), cached by its text hash.
+    pub fn psk_of(&mut self, slot: usize, p: &Passphrase, ssid: &[u8]) -> Option<Arc<Pmk>> {
+        // Candidates live in their own index space, far from the passphrase indices.
+        let key = (usize::MAX - slot, ssid.to_vec());
+        if let Some(k) = self.psk.get(&key) {
+            return Some(k.clone());
+        }
+        let pmk = Arc::new(psk_from_passphrase(p, ssid).ok()?);
+        self.derivations += 1;
+        self.psk.insert(key, pmk.clone());
+        Some(pmk)
+    }
+
     fn psk(&mut self, keys: &KeyMaterial, idx: usize, ssid: &[u8]) -> Option<Arc<Pmk>> {
         if let Some(p) = self.psk.get(&(idx, ssid.to_vec())) {
             return Some(p.clone());

@@ -31,6 +31,8 @@ pub struct Report {
     pub networks: Vec<Network>,
     /// Per (AP, client) pair.
     pub clients: Vec<Client>,
+    /// One verdict per client in plain words, worst first.
+    pub verdicts: Vec<Verdict>,
     /// Every key exchange reconstructed, in order of its first frame.
     pub handshakes: Vec<Handshake>,
     /// Diagnoses.
@@ -205,6 +207,21 @@ pub struct Message {
     pub encrypted: bool,
     /// True when it repeats an earlier message of the exchange (protocol retransmission).
     pub retransmission: bool,
+}
+
+/// The verdict on one client.
+#[derive(Debug, Clone, Serialize)]
+pub struct Verdict {
+    /// AP address.
+    pub ap: String,
+    /// Client address.
+    pub sta: String,
+    /// Severity of the worst finding ("info" when none).
+    pub severity: String,
+    /// One sentence a network engineer understands.
+    pub verdict: String,
+    /// Codes of the client's findings.
+    pub findings: Vec<String>,
 }
 
 /// A diagnosis.

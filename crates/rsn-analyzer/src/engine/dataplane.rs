@@ -2,6 +2,7 @@
 //! user TKs; PN tracking; EAPOL and TDLS frames found inside.
 
 use rsn_crypto::frame::MAX_PN;
+use rsn_crypto::CryptoError;
 use rsn_wire::ieee80211::Header;
 
 use super::*;
@@ -26,6 +27,9 @@ impl Analyzer {
         let tid = h.qos_control().map(|q| q.tid()).unwrap_or(0);
         let mut out = std::mem::take(&mut self.out);
         let mut hit: Option<(u32, u64, bool)> = None; // (slot id, pn, zero tk)
+                                                      // The exchange whose PTK decrypted the frame, when it was a pair key.
+        let mut used_exchange: Option<usize> = None;
+        let mut michael_failure = false;
         let mut tried = false;
         let mut pair_key = None;
         if ra.is_group() {
@@ -71,6 +75,17 @@ impl Analyzer {
             };
             if let Some(k) = key {
                 pair_key = Some(k);
+                // A deauthentication or disassociation refills the zero-TK budget: Kr00k frames
+                // follow them.
+                if let Some(p) = self.pairs.get_mut(&k) {
+                    if p.ev
+                        .deauths
+                        .last()
+                        .is_some_and(|d| n.saturating_sub(d.frame) < 64)
+                    {
+                        p.zero_tk_budget = p.zero_tk_budget.max(32);
+                    }
+                }
                 let from_supplicant = ta == k.1;
                 let dir = usize::from(from_supplicant);
                 let pair = self.pairs.get_mut(&k)?;
@@ -83,10 +98,16 @@ impl Analyzer {
                 for i in order {
                     let Some(s) = pair.ptks.get(i) else { continue };
                     tried = true;
-                    if let Ok(d) = s.slot.decrypt(mpdu, from_supplicant, &mut out) {
-                        hit = Some((s.slot.id, d.pn, s.slot.all_zero));
-                        pair.last_hit[dir] = i;
-                        break;
+                    match s.slot.decrypt(mpdu, from_supplicant, &mut out) {
+                        Ok(d) => {
+                            hit = Some((s.slot.id, d.pn, s.slot.all_zero));
+                            used_exchange = Some(s.exchange);
+                            pair.last_hit[dir] = i;
+                            break;
+                        }
+                        // IEEE 802.11-2020 12.5.2.4: ICV good, Michael bad.
+                        Err(CryptoError::MichaelMismatch) => michael_failure = true,
+                        Err(_) => {}
                     }
                 }
                 if hit.is_none() {
@@ -100,6 +121,7 @@ impl Analyzer {
                                     self.next_slot += 1;
                                     hit = Some((slot.id, d.pn, slot.all_zero));
                                     let ex = pair.open.unwrap_or(0);
+                                    used_exchange = Some(ex);
                                     install_ptk(pair, slot, ex, &ptk);
                                     pair.last_hit[dir] = 0;
                                     if let Some(x) = self.exchanges.get_mut(ex) {
@@ -112,7 +134,6 @@ impl Analyzer {
                                             ));
                                         }
                                     }
-                                    pair.open = None;
                                 }
                             }
                         }
@@ -130,6 +151,31 @@ impl Analyzer {
                 }
             }
         }
+        // Frames no key of the pair opens: try an all-zero TK (failure-catalog D2), within a
+        // budget per pair.
+        if hit.is_none() && !ra.is_group() {
+            if let Some(k) = pair_key {
+                if let Some(pair) = self.pairs.get_mut(&k) {
+                    let from_sta = ta == k.1;
+                    if michael_failure {
+                        Evidence::push_capped(&mut pair.ev.michael_failures, (n, from_sta));
+                    }
+                    if pair.zero_tk_budget > 0 {
+                        pair.zero_tk_budget -= 1;
+                        for s in &self.zero_tks {
+                            if let Ok(d) = s.decrypt(mpdu, from_sta, &mut out) {
+                                hit = Some((s.id, d.pn, true));
+                                Evidence::push_capped(&mut pair.ev.zero_tk, (n, from_sta));
+                                break;
+                            }
+                        }
+                    }
+                    if hit.is_none() && tried {
+                        Evidence::push_capped(&mut pair.ev.undecryptable, (n, from_sta));
+                    }
+                }
+            }
+        }
         let Some((slot, pn, _zero)) = hit else {
             if tried {
                 self.summary.decrypt_failures += 1;
@@ -140,16 +186,33 @@ impl Analyzer {
             return None;
         };
         self.summary.decrypted_frames += 1;
+        let mut reuse = None;
+        if !mac_retry && pn <= MAX_PN {
+            // IEEE 802.11-2020 12.5.3.4.4: PNs increase per (key, transmitter, TID).
+            let tag: [u8; 8] = mpdu
+                .get(mpdu.len().saturating_sub(8)..)
+                .and_then(|t| t.try_into().ok())
+                .unwrap_or([0; 8]);
+            let (r, backwards) = self
+                .pn
+                .entry((slot, ta, tid))
+                .or_default()
+                .record(pn, n, tag);
+            if backwards {
+                self.summary.pn_replays += 1;
+            }
+            reuse = r;
+        }
         if let Some(k) = pair_key {
             if let Some(p) = self.pairs.get_mut(&k) {
                 p.decrypted += 1;
-            }
-        }
-        if !mac_retry && pn <= MAX_PN {
-            // IEEE 802.11-2020 12.5.3.4.4: PNs increase per (key, transmitter, TID).
-            let last = self.pn.insert((slot, ta, tid), pn);
-            if last.is_some_and(|l| pn <= l) {
-                self.summary.pn_replays += 1;
+                let from_sta = ta == k.1;
+                if let Some(ex) = used_exchange {
+                    p.ev.key_use(n, from_sta, ex);
+                }
+                if let Some(earlier) = reuse {
+                    Evidence::push_capped(&mut p.ev.pn_reuse, (n, earlier, from_sta));
+                }
             }
         }
         // A PTK rekey travels inside protected frames (failure-catalog §1).

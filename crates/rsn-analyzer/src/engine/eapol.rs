@@ -85,6 +85,7 @@ impl Analyzer {
             ack: info.key_ack(),
             mic: info.key_mic(),
             secure: info.secure(),
+            install: info.install(),
             request: info.request(),
             zero_nonce: k.key_nonce() == [0u8; 32],
             empty_key_data: k.key_data_len() == 0,
@@ -121,13 +122,17 @@ impl Analyzer {
                 } else {
                     "EAPOL-Key request"
                 };
-                p.events.push(report::Event {
-                    frame: n,
-                    time,
-                    kind: "eapol-request".into(),
-                    from: "sta".into(),
-                    detail: what.into(),
-                });
+                Evidence::push_capped(&mut p.ev.eapol_requests, (n, info.error(), facts.pairwise));
+                Evidence::push_capped(
+                    &mut p.events,
+                    report::Event {
+                        frame: n,
+                        time,
+                        kind: "eapol-request".into(),
+                        from: "sta".into(),
+                        detail: what.into(),
+                    },
+                );
             }
             return;
         }
@@ -149,6 +154,7 @@ impl Analyzer {
             mic_len,
             raw: Some(frame_bytes.to_vec().into_boxed_slice()),
             unwrapped: false,
+            plain: None,
         };
         if kind == MsgKind::M2 {
             self.learn_from_m2(pkey, k.key_data(), dt == DescriptorType::WPA);
@@ -172,15 +178,55 @@ impl Analyzer {
         let pair = self.pairs.get_mut(&pkey)?;
         let group = matches!(rec.kind, MsgKind::G1 | MsgKind::G2);
         let open = if group { pair.open_group } else { pair.open };
+        // Messages more than EXCHANGE_GAP apart do not belong to one exchange (retransmission
+        // timers are about a second, IEEE 802.11-2020 12.7.6.6); a gap closes the old one.
+        let recent = |x: &Exchange| {
+            x.messages
+                .last()
+                .is_none_or(|l| rec.ts_ns.saturating_sub(l.ts_ns) <= EXCHANGE_GAP_NS)
+        };
+        if let Some(stale) = open.filter(|i| {
+            self.exchanges
+                .get(*i)
+                .is_some_and(|x| x.state == State::Open && !recent(x))
+        }) {
+            if let Some(x) = self.exchanges.get_mut(stale) {
+                x.fail(format!(
+                    "abandoned: no further message for more than {} s",
+                    EXCHANGE_GAP_NS / 1_000_000_000
+                ));
+            }
+        }
         let open_ok = open.filter(|i| {
             self.exchanges
                 .get(*i)
                 .is_some_and(|x| x.state == State::Open && x.epoch == pair.epoch)
         });
+        // A late message of the most recent exchange (a retransmitted M3 after M4 — the KRACK
+        // pattern —, an M4 after completion was inferred from data, a late M2) joins it.
+        let late = if open_ok.is_none() && !group {
+            pair.last.filter(|i| {
+                self.exchanges.get(*i).is_some_and(|x| {
+                    x.epoch == pair.epoch
+                        && recent(x)
+                        && match rec.kind {
+                            MsgKind::M2 => x.counters_of(MsgKind::M1).contains(&rec.replay_counter),
+                            MsgKind::M3 => x.anonces().contains(&rec.nonce),
+                            MsgKind::M4 => x.counters_of(MsgKind::M3).contains(&rec.replay_counter),
+                            _ => false,
+                        }
+                })
+            })
+        } else {
+            None
+        };
+        let open_ok = open_ok.or(late);
         let start_new = match (rec.kind, open_ok.and_then(|i| self.exchanges.get(i))) {
             (_, None) => true,
             // A new M1 after M3 (or with a new ANonce after M3) starts a new exchange.
-            (MsgKind::M1, Some(x)) => x.has(MsgKind::M3) || x.has(MsgKind::M4),
+            (MsgKind::M1, Some(x)) => {
+                x.has(MsgKind::M3) || x.has(MsgKind::M4) || x.state != State::Open
+            }
             (MsgKind::G1, Some(x)) => {
                 x.has(MsgKind::G2)
                     || !x
@@ -191,7 +237,10 @@ impl Analyzer {
             _ => false,
         };
         let idx = if start_new {
-            if let Some(old) = open_ok.and_then(|i| self.exchanges.get_mut(i)) {
+            if let Some(old) = open_ok
+                .filter(|i| Some(*i) != late)
+                .and_then(|i| self.exchanges.get_mut(i))
+            {
                 old.fail(format!(
                     "superseded by a new exchange at frame {}",
                     rec.frame
@@ -203,11 +252,15 @@ impl Analyzer {
             let kind = if group {
                 Kind::Group
             } else if encrypted
-                || pair.ptks.iter().any(|p| {
-                    self.exchanges
-                        .get(p.exchange)
-                        .is_some_and(|x| x.epoch == pair.epoch)
-                })
+                // A plaintext exchange after a completed one is a rekey only if the capture shows
+                // the association both belong to; otherwise a (re)association the sniffer
+                // missed is as likely.
+                || (pair.epoch > 0
+                    && pair.ptks.iter().any(|p| {
+                        self.exchanges
+                            .get(p.exchange)
+                            .is_some_and(|x| x.epoch == pair.epoch)
+                    }))
             {
                 Kind::Rekey
             } else if pair.akm.is_some_and(|a| a.is_ft()) {
@@ -217,6 +270,10 @@ impl Analyzer {
             };
             let mut x = Exchange::new(pkey.0, pkey.1, kind, pair.epoch);
             x.akm = pair.akm;
+            if !group {
+                x.assoc = pair.ev.assoc.clone().filter(|_| pair.epoch > 0);
+                x.previous = pair.last;
+            }
             x.cipher = if group {
                 pair.group_cipher
             } else {
@@ -228,6 +285,7 @@ impl Analyzer {
                 pair.open_group = Some(i);
             } else {
                 pair.open = Some(i);
+                pair.last = Some(i);
             }
             i
         } else {
@@ -346,46 +404,136 @@ impl Analyzer {
         if x.ptk.is_none() {
             self.derive(idx);
         }
-        let Some(x) = self.exchanges.get_mut(idx) else {
+        let Some(x) = self.exchanges.get(idx) else {
             return;
         };
         let have_candidates = x.tried.0 > 0;
+        let m1_rcs = x.counters_of(MsgKind::M1);
+        let has = |k: MsgKind| x.messages.iter().any(|m| m.kind == k);
+        let (has_m1, has_m2, has_m3) = (has(MsgKind::M1), has(MsgKind::M2), has(MsgKind::M3));
+        // A MIC is "invalid" only when every input of its PTK was captured; a message that
+        // answers a frame the sniffer missed stays "unverified".
+        let inputs_known: Vec<bool> = x
+            .messages
+            .iter()
+            .map(|m| match m.kind {
+                MsgKind::M2 => m1_rcs.contains(&m.replay_counter) || (!has_m1 && has_m3),
+                MsgKind::M3 => has_m2,
+                MsgKind::M4 => has_m2 && (has_m1 || has_m3),
+                _ => false,
+            })
+            .collect();
         let Some(ptk) = x.ptk.clone() else {
             if have_candidates {
-                for m in &mut x.messages {
-                    if m.mic == MicState::Unverified && m.kind != MsgKind::M1 {
-                        m.mic = MicState::Invalid;
+                if let Some(x) = self.exchanges.get_mut(idx) {
+                    for (m, known) in x.messages.iter_mut().zip(&inputs_known) {
+                        if m.mic == MicState::Unverified && *known {
+                            m.mic = MicState::Invalid;
+                        }
                     }
                 }
             }
             return;
         };
-        let mut gtk_data: Vec<(Vec<u8>, u8, [u8; 16])> = Vec::new();
-        let akm = x.akm;
-        for m in &mut x.messages {
-            if matches!(m.mic, MicState::Unverified | MicState::Invalid) {
-                if let Some(raw) = &m.raw {
-                    m.mic = match verify(akm, m.version, &ptk.kck, raw) {
-                        Ok(()) => MicState::Valid,
-                        Err(_) => MicState::Invalid,
+        // The nonce pairs each message's MIC may use: the verified pair first.
+        let (an0, sn0) = x.nonces.unwrap_or(([0; 32], [0; 32]));
+        let anonces = x.anonces();
+        let snonces = x.snonces();
+        let options: Vec<Vec<([u8; 32], [u8; 32])>> = x
+            .messages
+            .iter()
+            .map(|m| {
+                let mut o = vec![];
+                match m.kind {
+                    MsgKind::M2 => {
+                        for m1 in x.messages.iter().filter(|m1| {
+                            m1.kind == MsgKind::M1 && m1.replay_counter == m.replay_counter
+                        }) {
+                            o.push((m1.nonce, m.nonce));
+                        }
+                        for a in &anonces {
+                            o.push((*a, m.nonce));
+                        }
+                    }
+                    MsgKind::M3 => {
+                        o.push((an0, sn0));
+                        for s in &snonces {
+                            o.push((m.nonce, *s));
+                        }
+                    }
+                    MsgKind::M4 => {
+                        o.push((an0, sn0));
+                        for a in &anonces {
+                            for s in &snonces {
+                                o.push((*a, *s));
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+                o.dedup();
+                o
+            })
+            .collect();
+        let (ap, sta, akm, cipher, key, source) =
+            (x.ap, x.sta, x.akm, x.cipher, x.key.clone(), x.source);
+        let ctx = self.derive_context(ap, sta);
+        let mut gtk_data: Vec<zeroize::Zeroizing<Vec<u8>>> = Vec::new();
+        let Some(x) = self.exchanges.get_mut(idx) else {
+            return;
+        };
+        for ((m, opts), known) in x.messages.iter_mut().zip(&options).zip(&inputs_known) {
+            if !matches!(m.mic, MicState::Unverified | MicState::Invalid) {
+                continue;
+            }
+            let Some(raw) = &m.raw else { continue };
+            let mut kek = None;
+            for (an, sn) in opts {
+                let alt;
+                let p: &Ptk = if (*an, *sn) == (an0, sn0) {
+                    &ptk
+                } else {
+                    let (Some(a), Some(c), Some(k), Some(src)) = (akm, cipher, &key, source) else {
+                        continue;
                     };
+                    let cand = Candidate {
+                        source: src,
+                        key: k.clone(),
+                    };
+                    let Some(d) =
+                        derive_one(&cand, a, c, ap, sta, an, sn, ctx.0.as_deref(), Some(&ctx.1))
+                    else {
+                        continue;
+                    };
+                    alt = d;
+                    &alt
+                };
+                if verify(akm, m.version, &p.kck, raw).is_ok() {
+                    kek = Some(p.kek.clone());
+                    break;
                 }
             }
-            if m.kind == MsgKind::M3 && m.mic == MicState::Valid && !m.unwrapped {
+            m.mic = match (&kek, known) {
+                (Some(_), _) => MicState::Valid,
+                (None, true) => MicState::Invalid,
+                (None, false) => MicState::Unverified,
+            };
+            if let (MsgKind::M3, Some(kek), false) = (m.kind, &kek, m.unwrapped) {
                 m.unwrapped = true;
-                if let Some(raw) = &m.raw {
-                    if let Ok(k) = EapolKey::new_checked(&raw[..], m.mic_len) {
-                        gtk_data.push((k.key_data().to_vec(), m.version, k.key_iv()));
+                if let Ok(k) = EapolKey::new_checked(&raw[..], m.mic_len) {
+                    if let Some(plain) =
+                        unwrap_key_data(akm, m.version, kek, &k.key_iv(), k.key_data())
+                    {
+                        m.plain = Some(plain.clone());
+                        gtk_data.push(plain);
                     }
                 }
             }
         }
         let ap = x.ap;
         let group_cipher = self.pairs.get(&pkey).and_then(|p| p.group_cipher);
-        for (data, version, iv) in gtk_data {
-            if let Some(plain) = unwrap_key_data(akm, version, &ptk.kek, &iv, &data) {
-                self.install_gtks_from_kdes(ap, &plain, group_cipher);
-            }
+        for plain in gtk_data {
+            self.install_gtks_from_kdes(ap, &plain, group_cipher);
         }
         // Completed with M4: install the PTK in the pair's ring.
         let Some(x) = self.exchanges.get_mut(idx) else {
@@ -421,17 +569,48 @@ impl Analyzer {
         if anonces.is_empty() || snonces.is_empty() {
             return;
         }
-        // The message to test: M2, else M3, else M4 (with its raw frame).
-        let probe = [MsgKind::M2, MsgKind::M3, MsgKind::M4]
+        // The messages to test: every M2 (its own SNonce; the ANonce of the M1 it answers, by
+        // replay counter, first), else an M3 or M4 with every nonce pair.
+        let mut probes: Vec<(Vec<u8>, u8, Vec<[u8; 32]>, Vec<[u8; 32]>)> = Vec::new();
+        for m in x
+            .messages
             .iter()
-            .find_map(|k| {
-                x.messages
-                    .iter()
-                    .find(|m| m.kind == *k && m.raw.is_some() && m.mic != MicState::Absent)
-            });
-        let Some(probe) = probe else { return };
-        let probe_raw: Vec<u8> = probe.raw.as_deref().unwrap_or(&[]).to_vec();
-        let probe_version = probe.version;
+            .filter(|m| m.kind == MsgKind::M2 && m.mic != MicState::Absent)
+        {
+            let Some(raw) = m.raw.as_deref() else {
+                continue;
+            };
+            let mut an: Vec<[u8; 32]> = x
+                .messages
+                .iter()
+                .filter(|m1| m1.kind == MsgKind::M1 && m1.replay_counter == m.replay_counter)
+                .map(|m1| m1.nonce)
+                .collect();
+            for a in &anonces {
+                if !an.contains(a) {
+                    an.push(*a);
+                }
+            }
+            probes.push((raw.to_vec(), m.version, an, vec![m.nonce]));
+        }
+        probes.sort_by_key(|p| std::cmp::Reverse(p.2.len()));
+        if probes.is_empty() {
+            if let Some(m) = x.messages.iter().find(|m| {
+                matches!(m.kind, MsgKind::M3 | MsgKind::M4)
+                    && m.mic != MicState::Absent
+                    && m.raw.is_some()
+            }) {
+                probes.push((
+                    m.raw.as_deref().unwrap_or(&[]).to_vec(),
+                    m.version,
+                    anonces.clone(),
+                    snonces.clone(),
+                ));
+            }
+        }
+        let Some(probe_version) = probes.first().map(|p| p.1) else {
+            return;
+        };
         let pair = self.pairs.get(&(ap, sta));
         let akm = x.akm.or(pair.and_then(|p| p.akm));
         let cipher = x.cipher.or(pair.and_then(|p| p.cipher));
@@ -470,28 +649,46 @@ impl Analyzer {
             None if probe_version == 1 => vec![Cipher::TKIP],
             None => vec![Cipher::CCMP128],
         };
-        let mut found: Option<(Arc<Ptk>, KeySource, Akm, Cipher)> = None;
+        let mut found: Option<(
+            Arc<Ptk>,
+            KeySource,
+            Akm,
+            Cipher,
+            [u8; 32],
+            [u8; 32],
+            Arc<rsn_crypto::Pmk>,
+        )> = None;
         'search: for c in &cands {
             for a in &akms {
                 for ci in &ciphers {
-                    for an in &anonces {
-                        for sn in &snonces {
-                            let Some(ptk) = derive_one(
-                                c,
-                                *a,
-                                *ci,
-                                ap,
-                                sta,
-                                an,
-                                sn,
-                                ssid.as_deref(),
-                                ft_ids.as_ref(),
-                            ) else {
-                                continue;
-                            };
-                            if verify(Some(*a), probe_version, &ptk.kck, &probe_raw).is_ok() {
-                                found = Some((Arc::new(ptk), c.source, *a, *ci));
-                                break 'search;
+                    for (probe_raw, probe_version, an_list, sn_list) in &probes {
+                        for an in an_list {
+                            for sn in sn_list {
+                                let Some(ptk) = derive_one(
+                                    c,
+                                    *a,
+                                    *ci,
+                                    ap,
+                                    sta,
+                                    an,
+                                    sn,
+                                    ssid.as_deref(),
+                                    ft_ids.as_ref(),
+                                ) else {
+                                    continue;
+                                };
+                                if verify(Some(*a), *probe_version, &ptk.kck, probe_raw).is_ok() {
+                                    found = Some((
+                                        Arc::new(ptk),
+                                        c.source,
+                                        *a,
+                                        *ci,
+                                        *an,
+                                        *sn,
+                                        c.key.clone(),
+                                    ));
+                                    break 'search;
+                                }
                             }
                         }
                     }
@@ -502,8 +699,10 @@ impl Analyzer {
             return;
         };
         x.tried = tried;
-        if let Some((ptk, source, a, c)) = found {
+        if let Some((ptk, source, a, c, an, sn, key)) = found {
             x.ptk = Some(ptk);
+            x.nonces = Some((an, sn));
+            x.key = Some(key);
             x.source = Some(source);
             x.akm = Some(a);
             x.cipher = Some(c);
@@ -513,6 +712,23 @@ impl Analyzer {
                 p.cipher.get_or_insert(c);
             }
         }
+    }
+
+    /// SSID and FT key holder names of a pair, for PTK derivation.
+    pub(super) fn derive_context(&self, ap: MacAddr, sta: MacAddr) -> (Option<Vec<u8>>, FtIds) {
+        let pair = self.pairs.get(&(ap, sta));
+        let bss = self.bss.get(&ap);
+        let ssid = pair
+            .and_then(|p| p.ssid.clone())
+            .or_else(|| bss.and_then(|b| b.ssid.clone()));
+        let ids = FtIds {
+            mdid: pair
+                .and_then(|p| p.mdid)
+                .or(bss.and_then(|b| b.mde.as_ref().map(|m| m.mdid))),
+            r0kh_id: pair.and_then(|p| p.r0kh_id.clone()),
+            r1kh_id: pair.and_then(|p| p.r1kh_id),
+        };
+        (ssid, ids)
     }
 
     pub(super) fn resolve_group(&mut self, idx: usize) {
@@ -569,6 +785,7 @@ impl Analyzer {
                             if let Some(plain) =
                                 unwrap_key_data(akm, m.version, kek, &k.key_iv(), k.key_data())
                             {
+                                m.plain = Some(plain.clone());
                                 if wpa1 || k.descriptor_type() == DescriptorType::WPA {
                                     // WPA1: the key data is the bare GTK; its index is in Key Information.
                                     let len = usize::from(k.key_length()).min(plain.len());
@@ -651,8 +868,16 @@ impl Analyzer {
     }
 }
 
+/// Longest silence inside one exchange.
+const EXCHANGE_GAP_NS: i128 = 10_000_000_000;
+
 /// Verify an EAPOL-Key MIC with the algorithm the AKM and descriptor version call for.
-fn verify(akm: Option<Akm>, version: u8, kck: &Kck, raw: &[u8]) -> Result<(), CryptoError> {
+pub(super) fn verify(
+    akm: Option<Akm>,
+    version: u8,
+    kck: &Kck,
+    raw: &[u8],
+) -> Result<(), CryptoError> {
     let alg = match akm.and_then(suites::akm_params) {
         Some(p) => p
             .mic_algorithm(version)
@@ -665,7 +890,7 @@ fn verify(akm: Option<Akm>, version: u8, kck: &Kck, raw: &[u8]) -> Result<(), Cr
 
 /// Unwrap EAPOL-Key key data: RC4 for descriptor version 1, AES key wrap otherwise
 /// (IEEE 802.11-2020 12.7.2 b) 1)).
-fn unwrap_key_data(
+pub(super) fn unwrap_key_data(
     akm: Option<Akm>,
     version: u8,
     kek: &Kek,
@@ -686,15 +911,15 @@ fn unwrap_key_data(
 }
 
 /// The FT key holder names of an association (IEEE 802.11-2020 12.7.1.7).
-struct FtIds {
-    mdid: Option<[u8; 2]>,
-    r0kh_id: Option<Vec<u8>>,
-    r1kh_id: Option<MacAddr>,
+pub(super) struct FtIds {
+    pub(super) mdid: Option<[u8; 2]>,
+    pub(super) r0kh_id: Option<Vec<u8>>,
+    pub(super) r1kh_id: Option<MacAddr>,
 }
 
 /// Derive one PTK candidate (FT or not).
 #[allow(clippy::too_many_arguments)]
-fn derive_one(
+pub(super) fn derive_one(
     c: &Candidate,
     akm: Akm,
     cipher: Cipher,

@@ -32,9 +32,15 @@ impl Analyzer {
                 if let Some(e) = Elements::find(elements, eid::SSID) {
                     pair.ssid = Some(e.data.to_vec());
                 }
-                if let Some(r) = Elements::find(elements, eid::RSN)
-                    .and_then(|e| RsneRepr::parse_element(&e).ok())
-                {
+                let rsne_el = Elements::find(elements, eid::RSN);
+                let mut info = AssocInfo {
+                    frame: n,
+                    rsne: rsne_el.map(|e| e.data.to_vec()),
+                    pmkids: Vec::new(),
+                    mdid: None,
+                };
+                if let Some(r) = rsne_el.and_then(|e| RsneRepr::parse_element(&e).ok()) {
+                    info.pmkids = r.pmkid_list().to_vec();
                     pair.akm = r.akm_list().first().copied();
                     pair.cipher = r.pairwise_list().first().copied();
                     pair.group_cipher = r.group_data_cipher;
@@ -58,15 +64,20 @@ impl Analyzer {
                     .and_then(|e| MdeRepr::parse_element(&e).ok())
                 {
                     pair.mdid = Some(md.mdid);
+                    info.mdid = Some(md.mdid);
                 }
+                pair.ev.assoc = Some(info);
                 let kind = if reassoc { "reassoc-req" } else { "assoc-req" };
-                pair.events.push(report::Event {
-                    frame: n,
-                    time,
-                    kind: kind.into(),
-                    from: "sta".into(),
-                    detail,
-                });
+                Evidence::push_capped(
+                    &mut pair.events,
+                    report::Event {
+                        frame: n,
+                        time,
+                        kind: kind.into(),
+                        from: "sta".into(),
+                        detail,
+                    },
+                );
                 // A new association starts a new key context: open exchanges end here.
                 if let Some(i) = pair.open.take() {
                     if let Some(x) = self.exchanges.get_mut(i) {
@@ -95,13 +106,16 @@ impl Analyzer {
                 } else {
                     "assoc-resp"
                 };
-                pair.events.push(report::Event {
-                    frame: n,
-                    time,
-                    kind: kind.into(),
-                    from: "ap".into(),
-                    detail: format!("status {}", r.status),
-                });
+                Evidence::push_capped(
+                    &mut pair.events,
+                    report::Event {
+                        frame: n,
+                        time,
+                        kind: kind.into(),
+                        from: "ap".into(),
+                        detail: format!("status {}", r.status),
+                    },
+                );
             }
             MgmtRepr::Auth(a) => {
                 // Which side is the AP: the BSSID.
@@ -111,16 +125,19 @@ impl Analyzer {
                     (a1, a2, "sta")
                 };
                 let pair = self.pairs.entry((ap, sta)).or_insert_with(Pair::new);
-                pair.events.push(report::Event {
-                    frame: n,
-                    time,
-                    kind: "auth".into(),
-                    from: from.into(),
-                    detail: format!(
-                        "algorithm {}, transaction {}, status {}",
-                        a.algorithm, a.transaction, a.status
-                    ),
-                });
+                Evidence::push_capped(
+                    &mut pair.events,
+                    report::Event {
+                        frame: n,
+                        time,
+                        kind: "auth".into(),
+                        from: from.into(),
+                        detail: format!(
+                            "algorithm {}, transaction {}, status {}",
+                            a.algorithm, a.transaction, a.status
+                        ),
+                    },
+                );
             }
             MgmtRepr::Deauth { reason, .. } | MgmtRepr::Disassoc { reason, .. } => {
                 let deauth = matches!(m, MgmtRepr::Deauth { .. });
@@ -140,13 +157,26 @@ impl Analyzer {
                 }
                 for key in targets {
                     if let Some(pair) = self.pairs.get_mut(&key) {
-                        pair.events.push(report::Event {
-                            frame: n,
-                            time,
-                            kind: kind.into(),
-                            from: from.into(),
-                            detail: detail.clone(),
-                        });
+                        Evidence::push_capped(
+                            &mut pair.ev.deauths,
+                            Deauth {
+                                frame: n,
+                                ts_ns: ts,
+                                reason: reason.0,
+                                from_ap: from == "ap",
+                                disassoc: !deauth,
+                            },
+                        );
+                        Evidence::push_capped(
+                            &mut pair.events,
+                            report::Event {
+                                frame: n,
+                                time,
+                                kind: kind.into(),
+                                from: from.into(),
+                                detail: detail.clone(),
+                            },
+                        );
                         for i in [pair.open.take(), pair.open_group.take()]
                             .into_iter()
                             .flatten()

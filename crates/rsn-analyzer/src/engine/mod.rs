@@ -14,6 +14,7 @@ use crate::keyslot::{ciphers_for_len, KeySlot};
 use crate::report::{self, Report, Summary};
 
 mod dataplane;
+mod diagnose;
 mod eapol;
 mod mgmt;
 
@@ -116,6 +117,10 @@ struct Pair {
     verified_source: Option<KeySource>,
     open: Option<usize>,
     open_group: Option<usize>,
+    /// The most recent pairwise exchange (late retransmissions attach to it).
+    last: Option<usize>,
+    /// Zero-TK probes left for this pair (bounds the cost on captures without keys).
+    zero_tk_budget: u32,
     /// Installed PTKs, newest first (old and new both kept across rekeys).
     ptks: Vec<PtkSlot>,
     /// (Re)association counter: a new association starts a new key context.
@@ -123,8 +128,97 @@ struct Pair {
     events: Vec<report::Event>,
     protected: u64,
     decrypted: u64,
-    /// Index into `ptks` (or usize::MAX for the pending PTK) that decrypted last, per direction.
+    /// Index into `ptks` that decrypted last, per direction.
     last_hit: [usize; 2],
+    /// Diagnosis evidence gathered while reading.
+    ev: Evidence,
+}
+
+/// What the diagnosis needs to know about a pair beyond its exchanges.
+#[derive(Default)]
+pub(crate) struct Evidence {
+    /// The last (Re)Association Request: frame, time, RSNE octets, PMKIDs, MDID.
+    pub assoc: Option<AssocInfo>,
+    /// Deauthentication / Disassociation frames.
+    pub deauths: Vec<Deauth>,
+    /// Which PTK each direction used, as runs of consecutive frames.
+    pub key_runs: Vec<KeyRun>,
+    /// TKIP frames whose ICV verified but whose Michael MIC did not: (frame, from client).
+    pub michael_failures: Vec<(u64, bool)>,
+    /// EAPOL-Key requests: (frame, Error bit set, Key Type pairwise).
+    pub eapol_requests: Vec<(u64, bool, bool)>,
+    /// Frames that decrypted only under an all-zero TK: (frame, from client).
+    pub zero_tk: Vec<(u64, bool)>,
+    /// (Key slot, transmitter, TID, PN) used for two different frames: (frame, earlier frame, from client).
+    pub pn_reuse: Vec<(u64, u64, bool)>,
+    /// Unicast frames the pair's keys could not decrypt: (frame, from client).
+    pub undecryptable: Vec<(u64, bool)>,
+}
+
+/// A (Re)Association Request.
+#[derive(Clone)]
+pub(crate) struct AssocInfo {
+    pub frame: u64,
+    pub rsne: Option<Vec<u8>>,
+    pub pmkids: Vec<[u8; 16]>,
+    pub mdid: Option<[u8; 2]>,
+}
+
+/// A Deauthentication or Disassociation.
+#[derive(Clone, Copy)]
+pub(crate) struct Deauth {
+    pub frame: u64,
+    pub ts_ns: i128,
+    pub reason: u16,
+    pub from_ap: bool,
+    pub disassoc: bool,
+}
+
+/// A run of frames in one direction protected under the PTK of one exchange.
+#[derive(Clone, Copy)]
+pub(crate) struct KeyRun {
+    pub from_sta: bool,
+    pub exchange: usize,
+    pub first: u64,
+    pub last: u64,
+    pub count: u64,
+}
+
+/// Bound on evidence items kept per list (the rest are counted by the summary only).
+const EVIDENCE_CAP: usize = 4096;
+
+impl Evidence {
+    pub(crate) fn push_capped<T>(v: &mut Vec<T>, item: T) {
+        if v.len() < EVIDENCE_CAP {
+            v.push(item);
+        }
+    }
+
+    /// Record that frame `n` from one side used the PTK of `exchange`.
+    pub(crate) fn key_use(&mut self, n: u64, from_sta: bool, exchange: usize) {
+        if let Some(r) = self
+            .key_runs
+            .iter_mut()
+            .rev()
+            .find(|r| r.from_sta == from_sta)
+        {
+            if r.exchange == exchange {
+                r.last = n;
+                r.count += 1;
+                return;
+            }
+        }
+        Self::push_capped(
+            &mut self.key_runs,
+            KeyRun {
+                from_sta,
+                exchange,
+                first: n,
+                last: n,
+                count: 1,
+            },
+        );
+    }
 }
 
 struct PtkSlot {
@@ -148,14 +242,127 @@ impl Pair {
             verified_source: None,
             open: None,
             open_group: None,
+            last: None,
+            zero_tk_budget: ZERO_TK_BUDGET,
             ptks: Vec::new(),
             epoch: 0,
             events: Vec::new(),
             protected: 0,
             decrypted: 0,
             last_hit: [0, 0],
+            ev: Evidence::default(),
         }
     }
+}
+
+/// Undecryptable frames per pair tried with an all-zero TK (failure-catalog D2); more are
+/// tried after each deauthentication/disassociation, where Kr00k frames appear.
+const ZERO_TK_BUDGET: u32 = 256;
+
+/// PN state of one (key, transmitter, TID): the highest PN, and the PNs seen first and most
+/// recently with a tag of their ciphertext, to tell keystream reuse from retransmission.
+#[derive(Default)]
+struct PnState {
+    last: u64,
+    first: Vec<(u64, u64, [u8; 8])>,
+    recent: std::collections::VecDeque<(u64, u64, [u8; 8])>,
+}
+
+/// PNs remembered from the start of a key's life (a reinstalled key restarts there).
+const PN_FIRST: usize = 64;
+/// PNs remembered from the recent past.
+const PN_RECENT: usize = 256;
+
+impl PnState {
+    /// Record `pn` of frame `n` with ciphertext tag `tag`. Returns the earlier frame when the
+    /// same PN protected different ciphertext (keystream reuse), and whether the PN failed to
+    /// increase.
+    fn record(&mut self, pn: u64, n: u64, tag: [u8; 8]) -> (Option<u64>, bool) {
+        let not_increasing = pn <= self.last && (self.last != 0 || !self.first.is_empty());
+        let mut reuse = None;
+        if not_increasing {
+            let seen = self
+                .first
+                .iter()
+                .chain(self.recent.iter())
+                .find(|(p, _, _)| *p == pn);
+            if let Some((_, frame, t)) = seen {
+                if *t != tag {
+                    reuse = Some(*frame);
+                }
+            }
+        } else {
+            self.last = pn;
+        }
+        if self.first.len() < PN_FIRST {
+            self.first.push((pn, n, tag));
+        } else {
+            if self.recent.len() == PN_RECENT {
+                self.recent.pop_front();
+            }
+            self.recent.push_back((pn, n, tag));
+        }
+        (reuse, not_increasing)
+    }
+}
+
+/// One verdict per client, in plain words, worst first.
+fn verdicts(r: &Report) -> Vec<report::Verdict> {
+    let mut out: Vec<report::Verdict> = Vec::new();
+    for c in &r.clients {
+        let mine: Vec<&report::Finding> = r
+            .findings
+            .iter()
+            .filter(|f| f.ap == c.ap && f.sta == c.sta)
+            .collect();
+        let worst = mine
+            .iter()
+            .min_by_key(|f| diagnose::severity_rank(&f.severity));
+        let hs: Vec<&report::Handshake> = r
+            .handshakes
+            .iter()
+            .filter(|h| h.ap == c.ap && h.sta == c.sta)
+            .collect();
+        let (severity, text) = match worst {
+            Some(f) if f.severity != "info" => (f.severity.clone(), f.summary.clone()),
+            _ => {
+                let done = hs.iter().filter(|h| h.outcome == "completed").count();
+                let text = if hs.is_empty() {
+                    "no key exchange captured".to_string()
+                } else if done == hs.len() {
+                    format!(
+                        "{} key exchange(s), all completed{}",
+                        hs.len(),
+                        if c.protected_frames > 0 {
+                            format!(
+                                "; {}/{} protected frames decrypted",
+                                c.decrypted_frames, c.protected_frames
+                            )
+                        } else {
+                            String::new()
+                        }
+                    )
+                } else {
+                    format!("{done} of {} key exchange(s) completed; nothing in the frames explains the rest", hs.len())
+                };
+                (
+                    "info".to_string(),
+                    worst
+                        .map(|f| format!("{text} ({})", f.summary))
+                        .unwrap_or(text),
+                )
+            }
+        };
+        out.push(report::Verdict {
+            ap: c.ap.clone(),
+            sta: c.sta.clone(),
+            severity,
+            verdict: text,
+            findings: mine.iter().map(|f| f.code.clone()).collect(),
+        });
+    }
+    out.sort_by_key(|v| diagnose::severity_rank(&v.severity));
+    out
 }
 
 /// Maximum PTKs kept per pair.
@@ -174,7 +381,9 @@ pub struct Analyzer {
     /// Last sequence control per transmitter, for MAC retry detection.
     last_seq: HashMap<MacAddr, u16>,
     /// Last PN per (key slot, transmitter, TID).
-    pn: HashMap<(u32, MacAddr, u8), u64>,
+    pn: HashMap<(u32, MacAddr, u8), PnState>,
+    /// All-zero TKs of every cipher (Kr00k, KRACK variants).
+    zero_tks: Vec<KeySlot>,
     user_tks: Vec<KeySlot>,
     /// TDLS direct-link keys by (lower, higher) station address.
     tdls: HashMap<(MacAddr, MacAddr), KeySlot>,
@@ -202,6 +411,7 @@ impl Analyzer {
             exchanges: Vec::new(),
             last_seq: HashMap::new(),
             pn: HashMap::new(),
+            zero_tks: Vec::new(),
             user_tks: Vec::new(),
             tdls: HashMap::new(),
             next_slot: 1,
@@ -210,6 +420,18 @@ impl Analyzer {
             input_problems: Vec::new(),
             out: Vec::with_capacity(4096),
         };
+        for (c, len) in [
+            (Cipher::CCMP128, 16),
+            (Cipher::GCMP128, 16),
+            (Cipher::TKIP, 32),
+            (Cipher::CCMP256, 32),
+            (Cipher::GCMP256, 32),
+        ] {
+            let id = a.slot_id();
+            if let Some(s) = KeySlot::new(id, c, &vec![0u8; len]) {
+                a.zero_tks.push(s);
+            }
+        }
         let tks: Vec<Vec<u8>> = a
             .keys
             .tks
@@ -355,6 +577,7 @@ impl Analyzer {
     /// Finish: the report.
     pub fn finish(mut self) -> Report {
         let mut r = Report::default();
+        r.findings = self.diagnose();
         for x in &self.exchanges {
             let outcome = match x.state {
                 State::Completed => "completed",
@@ -420,6 +643,7 @@ impl Analyzer {
                 events: p.events.clone(),
             });
         }
+        r.verdicts = verdicts(&r);
         r.summary = self.summary;
         r.input_problems = self.input_problems;
         r
