@@ -34,6 +34,10 @@ pub struct KeyArgs {
     /// Wireshark 80211_keys file ("wpa-pwd","pass:ssid" / "wpa-psk" / "tk" / "msk" lines).
     #[arg(long, value_name = "FILE")]
     pub keys: Option<PathBuf>,
+    /// Candidate passphrases, one per line (old PSKs after a rotation): only used to explain a
+    /// failing MIC ("the client still uses candidate #2"), never to decrypt.
+    #[arg(long, value_name = "FILE")]
+    pub candidates: Option<PathBuf>,
 }
 
 fn passphrase(arg: &str, s: &str) -> anyhow::Result<Passphrase> {
@@ -134,6 +138,27 @@ impl KeyArgs {
                             .push(Msk::from_slice(&v).map_err(|x| at(x.to_string()))?);
                     }
                 }
+            }
+        }
+        if let Some(path) = &self.candidates {
+            let text =
+                zeroize::Zeroizing::new(std::fs::read_to_string(path).with_context(|| {
+                    format!("{}: cannot read the candidates file", path.display())
+                })?);
+            for (i, line) in text.lines().enumerate() {
+                let line_no = i + 1;
+                // Only a line ending is stripped: spaces may belong to a passphrase.
+                let p = line.strip_suffix('\r').unwrap_or(line);
+                if p.is_empty() || p.starts_with('#') {
+                    continue;
+                }
+                let pass = Passphrase::new(p).map_err(|e| {
+                    usage(
+                        "--candidates",
+                        format!("{}: line {line_no}: {e}", path.display()),
+                    )
+                })?;
+                k.candidates.push((pass, line_no));
             }
         }
         Ok(k)

@@ -825,8 +825,14 @@ impl Analyzer {
             }
         }
 
-        // H1: other PSKs (--candidates).
-        if let Some(ssid) = ssid.as_deref() {
+        // H1: other PSKs (--candidates). Only while the AP rejected M2: when the AP answered
+        // with M3 it holds the client's key, and a candidate that verifies is simply the
+        // network's key (the one given to fourway is wrong, no device is).
+        let m3_follows = x
+            .messages
+            .iter()
+            .any(|m| m.kind == MsgKind::M3 && m.frame > m2f);
+        if let (Some(ssid), false) = (ssid.as_deref(), m3_follows) {
             let cands: Vec<(usize, usize)> = self
                 .keys
                 .candidates
