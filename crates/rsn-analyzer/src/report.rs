@@ -148,6 +148,24 @@ pub struct Client {
     pub decrypted_frames: u64,
     /// Timeline events: (re)association, authentication, deauthentication with reasons.
     pub events: Vec<Event>,
+    /// Which PTK each direction used for its data, as runs of frames: around a rekey this
+    /// shows when each side switched keys.
+    pub key_timeline: Vec<KeyRun>,
+}
+
+/// A run of consecutive protected frames in one direction under the PTK of one handshake.
+#[derive(Debug, Clone, Serialize)]
+pub struct KeyRun {
+    /// "ap" (AP → client) or "sta" (client → AP).
+    pub from: String,
+    /// Index into `handshakes` of the handshake whose PTK protected these frames.
+    pub handshake: usize,
+    /// First frame of the run.
+    pub first_frame: u64,
+    /// Last frame of the run.
+    pub last_frame: u64,
+    /// Frames in the run.
+    pub frames: u64,
 }
 
 /// A timeline event of a client.
@@ -188,6 +206,10 @@ pub struct Handshake {
     /// The key material that verified its MICs ("passphrase", "psk", "msk", ...).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub key_source: Option<String>,
+    /// Messages the sniffer missed that later frames prove were sent (e.g. "M4").
+    pub inferred: Vec<String>,
+    /// Codes of the findings whose evidence frames are this handshake's messages.
+    pub findings: Vec<String>,
 }
 
 /// One message of a key exchange.

@@ -613,6 +613,23 @@ impl Analyzer {
                 outcome: outcome.into(),
                 reason: x.reason.clone(),
                 key_source: x.source.map(|s| s.label().to_string()),
+                inferred: if x.inferred {
+                    vec!["M4".to_string()]
+                } else {
+                    Vec::new()
+                },
+                findings: r
+                    .findings
+                    .iter()
+                    .filter(|f| {
+                        f.sta == x.sta.to_string()
+                            && f.ap == x.ap.to_string()
+                            && f.frames
+                                .iter()
+                                .any(|n| x.messages.iter().any(|m| m.frame == *n))
+                    })
+                    .map(|f| f.code.clone())
+                    .collect(),
             });
         }
         let mut bss: Vec<(&MacAddr, &Bss)> = self.bss.iter().collect();
@@ -641,6 +658,18 @@ impl Analyzer {
                 protected_frames: p.protected,
                 decrypted_frames: p.decrypted,
                 events: p.events.clone(),
+                key_timeline: p
+                    .ev
+                    .key_runs
+                    .iter()
+                    .map(|k| report::KeyRun {
+                        from: if k.from_sta { "sta" } else { "ap" }.into(),
+                        handshake: k.exchange,
+                        first_frame: k.first,
+                        last_frame: k.last,
+                        frames: k.count,
+                    })
+                    .collect(),
             });
         }
         r.verdicts = verdicts(&r);
