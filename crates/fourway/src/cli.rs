@@ -46,6 +46,9 @@ pub struct AnalyzeArgs {
     /// Print one JSON document (a stable format: see the rsn-analyzer report docs).
     #[arg(long)]
     pub json: bool,
+    /// Skip the diagnosis (to measure its cost): reconstruction and decryption only.
+    #[arg(long, hide = true)]
+    pub no_diagnosis: bool,
 }
 
 /// `fourway decrypt`.

@@ -12,6 +12,7 @@ use crate::{capture, text, Outcome};
 pub fn run(args: AnalyzeArgs) -> anyhow::Result<Outcome> {
     let keys = args.keys.material()?;
     let mut analyzer = Analyzer::new(keys);
+    analyzer.set_diagnosis(!args.no_diagnosis);
     capture::run(&args.capture, &mut analyzer, |_| Ok(()))?;
     let report = analyzer.finish();
     let mut out = std::io::stdout().lock();

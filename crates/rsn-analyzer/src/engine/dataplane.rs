@@ -160,7 +160,7 @@ impl Analyzer {
                     if michael_failure {
                         Evidence::push_capped(&mut pair.ev.michael_failures, (n, from_sta));
                     }
-                    if pair.zero_tk_budget > 0 {
+                    if pair.zero_tk_budget > 0 && self.diagnosis {
                         pair.zero_tk_budget -= 1;
                         for s in &self.zero_tks {
                             if let Ok(d) = s.decrypt(mpdu, from_sta, &mut out) {
@@ -188,16 +188,18 @@ impl Analyzer {
         self.summary.decrypted_frames += 1;
         let mut reuse = None;
         if !mac_retry && pn <= MAX_PN {
-            // IEEE 802.11-2020 12.5.3.4.4: PNs increase per (key, transmitter, TID).
+            // IEEE 802.11-2020 12.5.3.4.4 / 12.5.5.4.4 (PN and replay detection): PNs increase per
+            // (key, transmitter, TID).
             let tag: [u8; 8] = mpdu
                 .get(mpdu.len().saturating_sub(8)..)
                 .and_then(|t| t.try_into().ok())
                 .unwrap_or([0; 8]);
-            let (r, backwards) = self
-                .pn
-                .entry((slot, ta, tid))
-                .or_default()
-                .record(pn, n, tag);
+            let state = self.pn.entry((slot, ta, tid)).or_default();
+            let (r, backwards) = if self.diagnosis {
+                state.record(pn, n, tag)
+            } else {
+                state.advance(pn)
+            };
             if backwards {
                 self.summary.pn_replays += 1;
             }
@@ -207,7 +209,7 @@ impl Analyzer {
             if let Some(p) = self.pairs.get_mut(&k) {
                 p.decrypted += 1;
                 let from_sta = ta == k.1;
-                if let Some(ex) = used_exchange {
+                if let Some(ex) = used_exchange.filter(|_| self.diagnosis) {
                     p.ev.key_use(n, from_sta, ex);
                 }
                 if let Some(earlier) = reuse {

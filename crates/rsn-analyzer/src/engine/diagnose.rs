@@ -1234,7 +1234,7 @@ impl Analyzer {
                 ap,
                 sta,
                 frames.clone(),
-                "CCMP/GCMP PN procedures (12.5.3, 12.5.5)",
+                "12.5.3.4.4, 12.5.5.4.4",
                 format!("{} reused packet numbers under one TK ({} frames): keystream reuse, the traffic can be decrypted without the key", who(from_sta), reuse.len()),
                 ev,
             ));
