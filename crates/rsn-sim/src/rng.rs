@@ -1,0 +1,66 @@
+//! Entropy: one seed, independent ChaCha20 streams per consumer (smoltcp netsim, quinn
+//! `rng_seed`). A consumer's stream does not depend on how much the others drew, so
+//! adding a client does not change the nonces of the clients before it.
+
+use rand_chacha::ChaCha20Rng;
+use rand_core::{RngCore, SeedableRng};
+use rsn_handshake::NonceSource;
+use zeroize::Zeroizing;
+
+/// Stream numbers of the fixed consumers.
+pub(crate) mod stream {
+    /// The medium (loss decisions).
+    pub const AIR: u64 = 1;
+    /// The sniffer (capture loss).
+    pub const SNIFFER: u64 = 2;
+    /// Group keys of the BSSs.
+    pub const GROUP_KEYS: u64 = 3;
+    /// Payload filler.
+    pub const PAYLOAD: u64 = 4;
+    /// Per-link machine streams start here: `LINK_BASE + 2 * link + role`.
+    pub const LINK_BASE: u64 = 1 << 20;
+}
+
+/// A seeded ChaCha20 stream.
+pub(crate) fn stream(seed: u64, id: u64) -> ChaCha20Rng {
+    let mut r = ChaCha20Rng::seed_from_u64(seed);
+    r.set_stream(id);
+    r
+}
+
+/// A uniform draw in [0, 1).
+pub(crate) fn unit(r: &mut ChaCha20Rng) -> f64 {
+    // 53 random bits → [0, 1).
+    (r.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+}
+
+/// The [`NonceSource`] handed to one machine: first the octets of `prefix` (the BSS's
+/// group keys, so every authenticator of a BSS hands out the same GTK), then its own
+/// ChaCha20 stream.
+pub(crate) struct MachineNonces {
+    prefix: Zeroizing<Vec<u8>>,
+    pos: usize,
+    rng: ChaCha20Rng,
+}
+
+impl MachineNonces {
+    pub(crate) fn new(prefix: Zeroizing<Vec<u8>>, rng: ChaCha20Rng) -> Self {
+        MachineNonces { prefix, pos: 0, rng }
+    }
+}
+
+impl NonceSource for MachineNonces {
+    fn fill(&mut self, out: &mut [u8]) {
+        let mut i = 0;
+        while i < out.len() && self.pos < self.prefix.len() {
+            if let (Some(o), Some(p)) = (out.get_mut(i), self.prefix.get(self.pos)) {
+                *o = *p;
+            }
+            i += 1;
+            self.pos += 1;
+        }
+        if let Some(rest) = out.get_mut(i..) {
+            self.rng.fill_bytes(rest);
+        }
+    }
+}
