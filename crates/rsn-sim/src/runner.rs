@@ -202,7 +202,6 @@ struct Link {
     sup: Option<Supplicant>,
     ap_ptk: Option<TxKey>,
     sta_ptk: Option<TxKey>,
-    distinct_ptks: u32,
     sta_seq: u16,
     data_left: u64,
     data_n: u64,
@@ -572,7 +571,6 @@ impl<'s> Sim<'s> {
             sup: None,
             ap_ptk: None,
             sta_ptk: None,
-            distinct_ptks: 0,
             sta_seq: 0,
             data_left: c.data.frames,
             data_n: 0,
@@ -1024,7 +1022,6 @@ impl<'s> Sim<'s> {
             _ => {
                 *slot = TxKey::new(cipher, tk, key_id);
                 if side == Side::Sta {
-                    link.distinct_ptks += 1;
                     if let (Some(ms), Some(old)) = (link.michael_lag_ms, prev_tk) {
                         if cipher.normalized() == Cipher::TKIP && old.len() == 32 {
                             let mut rx = [0u8; 8];
@@ -1457,12 +1454,15 @@ impl<'s> Sim<'s> {
         // Does the receiver hold the key this frame is under?
         let mismatch = rx.as_ref().is_some_and(|r| r.as_slice() != k.tk.as_slice());
         let rx_zero = rx.as_ref().is_some_and(|r| r.iter().all(|x| *x == 0));
-        let switch = mismatch && !zero && !rx_zero && link.distinct_ptks >= 2;
+        // Around a rekey: the receiver holds a PTK, just not this one (failure catalog
+        // B2/D4). Before the first install there is no PTK to switch from.
+        let switch = mismatch && !zero && !rx_zero;
         let n_frame = self.capture_buf(sink, true, false)?;
         self.account_protected(n_frame, derivable);
         if zero {
-            if n_frame.is_some() {
+            if let Some(n) = n_frame {
                 self.truth.zero_tk_frames += 1;
+                push_range(&mut self.truth.zero_tk, n);
             }
             self.tag(l, "zero-tk", n_frame);
         }

@@ -9,7 +9,7 @@
 //!                  "passphrase": "...", "pmk": null, "akm": "psk", "pairwise": "ccmp", "group": "ccmp" }],
 //!   "clients": [{ "sta": "02:00:00:01:00:00", "ap": "02:00:00:00:01:00", "network": 0 }],
 //!   "protected_frames": 40, "decryptable_frames": 31, "decryptable": [[9, 30], [33, 42]],
-//!   "zero_tk_frames": 0, "michael_failure_frames": 0,
+//!   "zero_tk_frames": 0, "zero_tk": [], "michael_failure_frames": 0,
 //!   "handshakes": { "total": 2, "completed": 1, "failed": 1, "incomplete": 0, "four_way": 2, "group": 0 },
 //!   "faults": [{ "role": "supplicant", "name": "stale_ptk_on_rekey", "ap": "...", "sta": "...",
 //!                "code": "stale-ptk", "frames": [33, 35, 37, 39, 41] }],
@@ -45,6 +45,8 @@ pub struct Truth {
     /// Protected frames under an all-zero TK (they decrypt with the zero key, not with
     /// the network's keys; not in `decryptable_frames`).
     pub zero_tk_frames: u64,
+    /// The zero-TK frames, as inclusive ranges.
+    pub zero_tk: Vec<[u64; 2]>,
     /// TKIP frames whose ICV verifies but whose Michael MIC does not (not decryptable).
     pub michael_failure_frames: u64,
     /// Key exchanges as the authenticators ran them.
@@ -141,6 +143,11 @@ impl Truth {
     /// Is frame `n` decryptable?
     pub fn is_decryptable(&self, n: u64) -> bool {
         self.decryptable.iter().any(|[a, b]| (*a..=*b).contains(&n))
+    }
+
+    /// Is frame `n` protected under an all-zero TK?
+    pub fn is_zero_tk(&self, n: u64) -> bool {
+        self.zero_tk.iter().any(|[a, b]| (*a..=*b).contains(&n))
     }
 
     /// Every decryptable frame number, in order.
