@@ -31,6 +31,11 @@ pub enum Command {
         after_help = "Example:\n  fourway decrypt air.pcapng -o plain.pcapng --passphrase 'secret pass' --ssid Corp"
     )]
     Decrypt(DecryptArgs),
+    /// Reproduce a field failure as a capture (pcapng), with the truth of what was injected.
+    #[command(
+        after_help = "Examples:\n  fourway simulate --list\n  fourway simulate --scenario win7-stale-ptk-rekey -o win7.pcapng --truth win7.json\n  fourway simulate --scenario clean --clients 1000 --frames 1000000 -o big.pcapng"
+    )]
+    Simulate(crate::cmd_simulate::SimulateArgs),
     /// PMK / PTK / PMKID / FT / MIC calculator.
     #[command(subcommand)]
     Keys(KeysCmd),
@@ -202,5 +207,6 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Keys(k) => crate::cmd_keys::run(k),
         Command::Analyze(a) => crate::cmd_analyze::run(a),
         Command::Decrypt(d) => crate::cmd_decrypt::run(d),
+        Command::Simulate(s) => crate::cmd_simulate::run_cmd(s),
     }
 }

@@ -10,6 +10,7 @@ mod cli;
 mod cmd_analyze;
 mod cmd_decrypt;
 mod cmd_keys;
+mod cmd_simulate;
 mod hexarg;
 mod keyargs;
 mod text;
