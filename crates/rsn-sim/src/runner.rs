@@ -1378,16 +1378,33 @@ impl<'s> Sim<'s> {
 
     // ------------------------------------------------------------------ data
 
-    fn payload(&mut self, n: u64, min: u16, max: u16) -> usize {
-        let span = u64::from(max - min) + 1;
-        let len = usize::from(min) + (n.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 40) as usize % span as usize;
+    /// An MSDU of `min..=max` octets into `self.enc`: LLC/SNAP, IPv4 (header checksum
+    /// filled in), UDP (checksum 0: none), the frame counter, filler.
+    fn payload(&mut self, n: u64, min: u16, max: u16, src_host: u64) {
+        let span = u64::from(max.saturating_sub(min)) + 1;
+        let len = u64::from(min.max(36)) + (n.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 40) % span;
+        let ip_len = u16::try_from(len - 8).unwrap_or(28);
+        let h = src_host.to_be_bytes();
+        let mut ip = [
+            0x45, 0, 0, 0, 0, 0, 0x40, 0, 64, 17, 0, 0, 10, h[5], h[6], h[7], 10, 255, 0, 1,
+        ];
+        ip[2..4].copy_from_slice(&ip_len.to_be_bytes());
+        ip[4..6].copy_from_slice(&(n as u16).to_be_bytes());
+        let sum = ip.chunks_exact(2).map(|c| u32::from(u16::from_be_bytes([c[0], c[1]]))).sum::<u32>();
+        let sum = (sum & 0xffff) + (sum >> 16);
+        let sum = !(((sum & 0xffff) + (sum >> 16)) as u16);
+        ip[10..12].copy_from_slice(&sum.to_be_bytes());
+        let udp_len = ip_len - 20;
         self.enc.clear();
         self.enc.extend_from_slice(&air::llc(0x0800));
+        self.enc.extend_from_slice(&ip);
+        self.enc.extend_from_slice(&[0x13, 0x89, 0x13, 0x89]);
+        self.enc.extend_from_slice(&udp_len.to_be_bytes());
+        self.enc.extend_from_slice(&[0, 0]);
         self.enc.extend_from_slice(&n.to_be_bytes());
-        let rest = len.saturating_sub(16);
-        let off = (n as usize * 31) % 64;
+        let rest = usize::from(udp_len).saturating_sub(16);
+        let off = (n as usize).wrapping_mul(31) % 64;
         self.enc.extend_from_slice(self.filler.get(off..off + rest).unwrap_or(&[]));
-        len
     }
 
     fn data<S: FrameSink>(&mut self, sink: &mut S, l: usize, epoch: u32) -> Result<(), SimError<S::Error>> {
@@ -1422,7 +1439,7 @@ impl<'s> Sim<'s> {
             Dir::Down => self.ap_seq(b),
         };
         let Some(bssid) = self.bsss.get(b).map(|x| x.bssid) else { return Ok(()) };
-        self.payload(n, min, max);
+        self.payload(n, min, max, l as u64 + 2);
         let body = std::mem::take(&mut self.enc);
         self.buf.clear();
         air::data(&mut self.buf, dir, bssid, sta, mac([0x02, 0xfe], 1), seq, &body);
@@ -1519,7 +1536,7 @@ impl<'s> Sim<'s> {
         let bssid = bss.bssid;
         let n = spec.frames - bss.group_left;
         let seq = self.ap_seq(b);
-        self.payload(n | 1 << 40, spec.min_len, spec.max_len);
+        self.payload(n | 1 << 40, spec.min_len, spec.max_len, 1);
         let body = std::mem::take(&mut self.enc);
         self.buf.clear();
         air::data(&mut self.buf, Dir::Down, bssid, MacAddr::BROADCAST, mac([0x02, 0xfe], 1), seq, &body);
