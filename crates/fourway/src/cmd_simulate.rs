@@ -18,7 +18,12 @@ pub struct SimulateArgs {
     #[arg(long, conflicts_with = "scenario")]
     pub list: bool,
     /// A shipped scenario's name, or the path of a scenario TOML file.
-    #[arg(long, short = 's', value_name = "NAME|FILE", required_unless_present = "list")]
+    #[arg(
+        long,
+        short = 's',
+        value_name = "NAME|FILE",
+        required_unless_present = "list"
+    )]
     pub scenario: Option<String>,
     /// Seed of the run: the same scenario and seed give a byte-identical capture.
     #[arg(long, default_value_t = DEFAULT_SEED)]
@@ -46,7 +51,10 @@ fn load(arg: &str) -> anyhow::Result<Scenario> {
         let names: Vec<&str> = builtins().iter().map(|b| b.name).collect();
         return Err(usage(
             "--scenario",
-            format!("no scenario {arg:?} (shipped: {}; or give a .toml file)", names.join(", ")),
+            format!(
+                "no scenario {arg:?} (shipped: {}; or give a .toml file)",
+                names.join(", ")
+            ),
         ));
     };
     Scenario::from_toml(&text).map_err(|e| usage("--scenario", format!("{arg}: {e}")))
@@ -57,7 +65,9 @@ pub fn run_cmd(args: SimulateArgs) -> anyhow::Result<Outcome> {
     if args.list {
         let mut out = std::io::stdout().lock();
         for b in builtins() {
-            let d = Scenario::from_toml(b.toml).map(|s| s.description).unwrap_or_default();
+            let d = Scenario::from_toml(b.toml)
+                .map(|s| s.description)
+                .unwrap_or_default();
             writeln!(out, "{:26} {d}", b.name)?;
         }
         return Ok(Outcome::Clean);
@@ -85,7 +95,9 @@ pub fn run_cmd(args: SimulateArgs) -> anyhow::Result<Outcome> {
             simulate_into(&sc, args.seed, BufWriter::with_capacity(1 << 20, f))
                 .with_context(|| format!("{}", p.display()))?
         }
-        None => run(&sc, args.seed, &mut CountingSink::default()).map_err(|e| anyhow::anyhow!("{e}"))?,
+        None => {
+            run(&sc, args.seed, &mut CountingSink::default()).map_err(|e| anyhow::anyhow!("{e}"))?
+        }
     };
     if let Some(p) = &args.truth {
         let f = File::create(p).with_context(|| format!("{}", p.display()))?;
@@ -123,7 +135,11 @@ fn findings_line(t: &Truth) -> String {
     if t.expected_findings.is_empty() {
         return "none".into();
     }
-    let mut codes: Vec<&str> = t.expected_findings.iter().map(|f| f.code.as_str()).collect();
+    let mut codes: Vec<&str> = t
+        .expected_findings
+        .iter()
+        .map(|f| f.code.as_str())
+        .collect();
     codes.dedup();
     codes.join(", ")
 }

@@ -26,7 +26,10 @@ fn tshark() -> bool {
 }
 
 fn scenarios() -> Vec<String> {
-    let out = Command::new(BIN).args(["simulate", "--list"]).output().unwrap();
+    let out = Command::new(BIN)
+        .args(["simulate", "--list"])
+        .output()
+        .unwrap();
     assert!(out.status.success());
     String::from_utf8(out.stdout)
         .unwrap()
@@ -50,8 +53,16 @@ fn tshark_decrypted(pcap: &str, uat: &[String]) -> Vec<u64> {
         "frame.number",
     ]);
     let out = cmd.output().unwrap();
-    assert!(out.status.success(), "tshark: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout).unwrap().lines().filter_map(|l| l.trim().parse().ok()).collect()
+    assert!(
+        out.status.success(),
+        "tshark: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .filter_map(|l| l.trim().parse().ok())
+        .collect()
 }
 
 #[test]
@@ -59,7 +70,8 @@ fn tshark_decrypts_every_frame_the_truth_calls_decryptable() {
     if !tshark() {
         return;
     }
-    let dir: PathBuf = std::env::temp_dir().join(format!("fourway-simulate-tshark-{}", std::process::id()));
+    let dir: PathBuf =
+        std::env::temp_dir().join(format!("fourway-simulate-tshark-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let mut problems = Vec::new();
     let names = scenarios();
@@ -75,11 +87,16 @@ fn tshark_decrypts_every_frame_the_truth_calls_decryptable() {
             .status()
             .unwrap();
         assert!(st.success(), "{name}: fourway simulate failed");
-        let truth: serde_json::Value = serde_json::from_slice(&std::fs::read(&truth_path).unwrap()).unwrap();
+        let truth: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&truth_path).unwrap()).unwrap();
         let mut uat = Vec::new();
         for n in truth["networks"].as_array().unwrap() {
             if let Some(p) = n["passphrase"].as_str() {
-                uat.push(format!("\"wpa-pwd\",\"{}:{}\"", p, n["ssid"].as_str().unwrap()));
+                uat.push(format!(
+                    "\"wpa-pwd\",\"{}:{}\"",
+                    p,
+                    n["ssid"].as_str().unwrap()
+                ));
             }
             if let Some(p) = n["pmk"].as_str() {
                 uat.push(format!("\"wpa-psk\",\"{p}\""));
@@ -91,8 +108,16 @@ fn tshark_decrypts_every_frame_the_truth_calls_decryptable() {
             let (a, b) = (r[0].as_u64().unwrap(), r[1].as_u64().unwrap());
             want.extend(a..=b);
         }
-        assert_eq!(want.len() as u64, truth["decryptable_frames"].as_u64().unwrap(), "{name}");
-        let missing: Vec<u64> = want.iter().copied().filter(|n| got.binary_search(n).is_err()).collect();
+        assert_eq!(
+            want.len() as u64,
+            truth["decryptable_frames"].as_u64().unwrap(),
+            "{name}"
+        );
+        let missing: Vec<u64> = want
+            .iter()
+            .copied()
+            .filter(|n| got.binary_search(n).is_err())
+            .collect();
         eprintln!(
             "{name:26} truth decryptable {:5}  tshark decrypted {:5}  missing {}",
             want.len(),

@@ -50,7 +50,15 @@ pub fn llc(ethertype: u16) -> [u8; 8] {
 }
 
 /// Append a 3-address MAC header (24 octets).
-pub fn header(out: &mut Vec<u8>, fc0: u8, fc1: u8, a1: MacAddr, a2: MacAddr, a3: MacAddr, seq: u16) {
+pub fn header(
+    out: &mut Vec<u8>,
+    fc0: u8,
+    fc1: u8,
+    a1: MacAddr,
+    a2: MacAddr,
+    a3: MacAddr,
+    seq: u16,
+) {
     out.extend_from_slice(&[fc0, fc1, 0x3a, 0x01]);
     out.extend_from_slice(&a1.0);
     out.extend_from_slice(&a2.0);
@@ -81,7 +89,13 @@ pub struct BssElements {
 
 /// The RSNE (whole element) for one AKM and cipher pair, with optional PMKIDs; PMF
 /// capable+required with BIP-CMAC-128 when `pmf`.
-pub fn rsne(akm: Akm, pairwise: Cipher, group: Cipher, pmf: bool, pmkids: Option<Vec<[u8; 16]>>) -> Vec<u8> {
+pub fn rsne(
+    akm: Akm,
+    pairwise: Cipher,
+    group: Cipher,
+    pmf: bool,
+    pmkids: Option<Vec<[u8; 16]>>,
+) -> Vec<u8> {
     // RSN Capabilities: bit 6 MFPR, bit 7 MFPC (IEEE 802.11-2020 9.4.2.24.4).
     let caps = if pmf { 0x00c0 } else { 0 };
     let r = RsneRepr {
@@ -90,7 +104,11 @@ pub fn rsne(akm: Akm, pairwise: Cipher, group: Cipher, pmf: bool, pmkids: Option
         pairwise_ciphers: Some(vec![pairwise]),
         akms: Some(vec![akm]),
         capabilities: Some(RsnCapabilities(caps)),
-        pmkids: if pmkids.is_some() || pmf { Some(pmkids.unwrap_or_default()) } else { None },
+        pmkids: if pmkids.is_some() || pmf {
+            Some(pmkids.unwrap_or_default())
+        } else {
+            None
+        },
         group_mgmt_cipher: if pmf { Some(Cipher::BIP_CMAC128) } else { None },
         extra: Vec::new(),
     };
@@ -99,7 +117,13 @@ pub fn rsne(akm: Akm, pairwise: Cipher, group: Cipher, pmf: bool, pmkids: Option
 
 /// The MDE (whole element): MDID and FT Capability and Policy (FT over DS not set).
 pub fn mde(mdid: [u8; 2]) -> Vec<u8> {
-    MdeRepr { mdid, ft_capability: 0, extra: Vec::new() }.to_element_vec().unwrap_or_default()
+    MdeRepr {
+        mdid,
+        ft_capability: 0,
+        extra: Vec::new(),
+    }
+    .to_element_vec()
+    .unwrap_or_default()
 }
 
 /// The FTE of the (Re)Association Response of an FT initial mobility domain association
@@ -110,7 +134,10 @@ pub fn assoc_resp_fte(mic_len: usize, r1kh_id: MacAddr, r0kh_id: &[u8]) -> Vec<u
         mic: vec![0; mic_len],
         anonce: [0; 32],
         snonce: [0; 32],
-        subelements: vec![FtSubelement::R1khId(r1kh_id), FtSubelement::R0khId(r0kh_id.to_vec())],
+        subelements: vec![
+            FtSubelement::R1khId(r1kh_id),
+            FtSubelement::R0khId(r0kh_id.to_vec()),
+        ],
     }
     .to_element_vec()
     .unwrap_or_default()
@@ -126,7 +153,14 @@ fn ssid_element(out: &mut Vec<u8>, ssid: &[u8]) {
 const CAPABILITY: u16 = 0x0011;
 
 /// A Beacon (IEEE 802.11-2020 9.3.3.2).
-pub fn beacon(out: &mut Vec<u8>, bssid: MacAddr, seq: u16, tsf_us: u64, interval_tu: u16, e: &BssElements) {
+pub fn beacon(
+    out: &mut Vec<u8>,
+    bssid: MacAddr,
+    seq: u16,
+    tsf_us: u64,
+    interval_tu: u16,
+    e: &BssElements,
+) {
     header(out, fc::BEACON, 0, MacAddr::BROADCAST, bssid, bssid, seq);
     out.extend_from_slice(&tsf_us.to_le_bytes());
     out.extend_from_slice(&interval_tu.to_le_bytes());
@@ -141,7 +175,14 @@ pub fn beacon(out: &mut Vec<u8>, bssid: MacAddr, seq: u16, tsf_us: u64, interval
 }
 
 /// Open System Authentication (algorithm 0), transaction `transaction`, status success.
-pub fn auth(out: &mut Vec<u8>, da: MacAddr, sa: MacAddr, bssid: MacAddr, seq: u16, transaction: u16) {
+pub fn auth(
+    out: &mut Vec<u8>,
+    da: MacAddr,
+    sa: MacAddr,
+    bssid: MacAddr,
+    seq: u16,
+    transaction: u16,
+) {
     header(out, fc::AUTH, 0, da, sa, bssid, seq);
     out.extend_from_slice(&0u16.to_le_bytes());
     out.extend_from_slice(&transaction.to_le_bytes());
@@ -149,7 +190,15 @@ pub fn auth(out: &mut Vec<u8>, da: MacAddr, sa: MacAddr, bssid: MacAddr, seq: u1
 }
 
 /// Association Request with the STA's RSNE (and MDE for FT).
-pub fn assoc_req(out: &mut Vec<u8>, sta: MacAddr, bssid: MacAddr, seq: u16, ssid: &[u8], rsne: &[u8], mde: Option<&[u8]>) {
+pub fn assoc_req(
+    out: &mut Vec<u8>,
+    sta: MacAddr,
+    bssid: MacAddr,
+    seq: u16,
+    ssid: &[u8],
+    rsne: &[u8],
+    mde: Option<&[u8]>,
+) {
     header(out, fc::ASSOC_REQ, 0, bssid, sta, bssid, seq);
     out.extend_from_slice(&CAPABILITY.to_le_bytes());
     out.extend_from_slice(&10u16.to_le_bytes());
@@ -163,7 +212,14 @@ pub fn assoc_req(out: &mut Vec<u8>, sta: MacAddr, bssid: MacAddr, seq: u16, ssid
 
 /// Association Response, status success, with the MDE and FTE of an FT initial mobility
 /// domain association.
-pub fn assoc_resp(out: &mut Vec<u8>, sta: MacAddr, bssid: MacAddr, seq: u16, aid: u16, ft: Option<(&[u8], &[u8])>) {
+pub fn assoc_resp(
+    out: &mut Vec<u8>,
+    sta: MacAddr,
+    bssid: MacAddr,
+    seq: u16,
+    aid: u16,
+    ft: Option<(&[u8], &[u8])>,
+) {
     header(out, fc::ASSOC_RESP, 0, sta, bssid, bssid, seq);
     out.extend_from_slice(&CAPABILITY.to_le_bytes());
     out.extend_from_slice(&0u16.to_le_bytes());
@@ -193,7 +249,15 @@ pub enum Dir {
 /// A plaintext data frame: header, then `body` (LLC/SNAP included).
 /// `peer` is the client (Up: transmitter; Down: receiver, or broadcast); `far` the
 /// address beyond the DS (Address 3).
-pub fn data(out: &mut Vec<u8>, dir: Dir, bssid: MacAddr, peer: MacAddr, far: MacAddr, seq: u16, body: &[u8]) {
+pub fn data(
+    out: &mut Vec<u8>,
+    dir: Dir,
+    bssid: MacAddr,
+    peer: MacAddr,
+    far: MacAddr,
+    seq: u16,
+    body: &[u8],
+) {
     match dir {
         Dir::Up => header(out, fc::DATA, fc::TO_DS, bssid, peer, far, seq),
         Dir::Down => header(out, fc::DATA, fc::FROM_DS, peer, bssid, far, seq),

@@ -26,7 +26,13 @@ impl DataKey {
     }
 
     /// Protect a plaintext MPDU with packet number `pn` under `key_id`.
-    pub(crate) fn encrypt(&self, frame: &[u8], pn: u64, key_id: u8, out: &mut Vec<u8>) -> Result<(), CryptoError> {
+    pub(crate) fn encrypt(
+        &self,
+        frame: &[u8],
+        pn: u64,
+        key_id: u8,
+        out: &mut Vec<u8>,
+    ) -> Result<(), CryptoError> {
         match self {
             DataKey::Ccmp(k) => k.encrypt(frame, pn, key_id, out),
             DataKey::Gcmp(k) => k.encrypt(frame, pn, key_id, out),

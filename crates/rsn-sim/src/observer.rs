@@ -45,23 +45,41 @@ impl PairKeys {
     pub(crate) fn new(basis: &Basis, suite: Suite, aa: MacAddr, spa: MacAddr) -> Self {
         let (pmk, r1) = match basis {
             Basis::Pmk(p) => (Some(p.clone()), None),
-            Basis::Ft { xxkey, ssid, mdid, r0kh_id } => {
+            Basis::Ft {
+                xxkey,
+                ssid,
+                mdid,
+                r0kh_id,
+            } => {
                 let r1 = derive_pmk_r0(suite.akm, xxkey, ssid, *mdid, r0kh_id, &spa)
                     .and_then(|(r0, name)| derive_pmk_r1(suite.akm, &r0, &name, &aa, &spa))
                     .ok();
                 (None, r1)
             }
         };
-        PairKeys { aa, spa, suite, r1, pmk, anonces: Vec::new(), m2s: Vec::new(), ptks: Vec::new() }
+        PairKeys {
+            aa,
+            spa,
+            suite,
+            r1,
+            pmk,
+            anonces: Vec::new(),
+            m2s: Vec::new(),
+            ptks: Vec::new(),
+        }
     }
 
     fn derive(&self, anonce: &[u8; 32], snonce: &[u8; 32]) -> Option<Ptk> {
         let s = &self.suite;
         match (&self.pmk, &self.r1) {
-            (Some(pmk), _) => derive_ptk(pmk, s.akm, s.pairwise, &self.aa, &self.spa, anonce, snonce).ok(),
-            (None, Some((r1, name))) => {
-                derive_ft_ptk(s.akm, s.pairwise, r1, name, snonce, anonce, &self.aa, &self.spa).ok().map(|(p, _)| p)
+            (Some(pmk), _) => {
+                derive_ptk(pmk, s.akm, s.pairwise, &self.aa, &self.spa, anonce, snonce).ok()
             }
+            (None, Some((r1, name))) => derive_ft_ptk(
+                s.akm, s.pairwise, r1, name, snonce, anonce, &self.aa, &self.spa,
+            )
+            .ok()
+            .map(|(p, _)| p),
             (None, None) => None,
         }
     }
@@ -70,8 +88,12 @@ impl PairKeys {
         let Some(snonce) = m2.get(17..49).and_then(|s| <[u8; 32]>::try_from(s).ok()) else {
             return false;
         };
-        let Some(ptk) = self.derive(anonce, &snonce) else { return false };
-        let Ok(alg) = self.suite.mic_algorithm() else { return false };
+        let Some(ptk) = self.derive(anonce, &snonce) else {
+            return false;
+        };
+        let Ok(alg) = self.suite.mic_algorithm() else {
+            return false;
+        };
         if verify_mic(alg, &ptk.kck, m2, EAPOL_KEY_MIC_OFFSET).is_err() {
             return false;
         }
@@ -108,7 +130,9 @@ impl PairKeys {
         }
         let mut gtks = Vec::new();
         if ki.key_ack() && ki.encrypted_key_data() && ki.key_mic() {
-            let Ok(alg) = self.suite.mic_algorithm() else { return (gtks, new_ptk) };
+            let Ok(alg) = self.suite.mic_algorithm() else {
+                return (gtks, new_ptk);
+            };
             for ptk in &self.ptks {
                 if verify_mic(alg, &ptk.kck, eapol, EAPOL_KEY_MIC_OFFSET).is_err() {
                     continue;
@@ -142,6 +166,9 @@ impl PairKeys {
 
     /// The KCK of the derivable PTK whose TK is `tk`.
     pub(crate) fn kck_for_tk(&self, tk: &[u8]) -> Option<&rsn_crypto::Kck> {
-        self.ptks.iter().find(|p| p.tk.expose_secret() == tk).map(|p| &p.kck)
+        self.ptks
+            .iter()
+            .find(|p| p.tk.expose_secret() == tk)
+            .map(|p| &p.kck)
     }
 }

@@ -45,7 +45,11 @@ pub(crate) struct MachineNonces {
 
 impl MachineNonces {
     pub(crate) fn new(prefix: Zeroizing<Vec<u8>>, rng: ChaCha20Rng) -> Self {
-        MachineNonces { prefix, pos: 0, rng }
+        MachineNonces {
+            prefix,
+            pos: 0,
+            rng,
+        }
     }
 }
 

@@ -15,7 +15,7 @@ use rsn_crypto::mic::{compute_mic, EAPOL_KEY_MIC_OFFSET};
 use rsn_crypto::{psk_from_passphrase, Passphrase, Pmk};
 use rsn_handshake::{
     Action, AuthConfig, AuthState, Authenticator, AuthenticatorFaults, FtParams, FtPmkidPolicy,
-    Handshake, Input, Instant, PmkSource, SupConfig, Suite, Supplicant, SupplicantFaults,
+    Handshake, Input, Instant, PmkSource, Suite, SupConfig, Supplicant, SupplicantFaults,
 };
 use rsn_wire::eapol::{DescriptorType, EapolKeyRepr, KeyDescriptorVersion, KeyInfo};
 use rsn_wire::llc::ETHERTYPE_EAPOL;
@@ -67,7 +67,11 @@ fn cfg_err<E>(s: impl Into<String>) -> SimError<E> {
 ///
 /// # Errors
 /// An unusable scenario, or the sink's error.
-pub fn run<S: FrameSink>(scenario: &Scenario, seed: u64, sink: &mut S) -> Result<Truth, SimError<S::Error>> {
+pub fn run<S: FrameSink>(
+    scenario: &Scenario,
+    seed: u64,
+    sink: &mut S,
+) -> Result<Truth, SimError<S::Error>> {
     let mut sim = Sim::new(scenario, seed)?;
     sim.run(sink)?;
     Ok(sim.finish())
@@ -98,7 +102,10 @@ impl Msg {
         }
     }
     fn name(self) -> &'static str {
-        ["m1", "m2", "m3", "m4", "g1", "g2", "request"].get(self.index()).copied().unwrap_or("")
+        ["m1", "m2", "m3", "m4", "g1", "g2", "request"]
+            .get(self.index())
+            .copied()
+            .unwrap_or("")
     }
     /// Classify an EAPOL-Key frame by its Key Information bits and nonce
     /// (failure catalog §1 table).
@@ -237,11 +244,28 @@ enum Side {
 enum Ev {
     Beacon(usize),
     Join(usize),
-    Deliver { link: usize, epoch: u32, to: Side, eapol: Vec<u8>, key: Option<Zeroizing<Vec<u8>>> },
-    Timer { link: usize, epoch: u32, side: Side },
-    Data { link: usize, epoch: u32 },
+    Deliver {
+        link: usize,
+        epoch: u32,
+        to: Side,
+        eapol: Vec<u8>,
+        key: Option<Zeroizing<Vec<u8>>>,
+    },
+    Timer {
+        link: usize,
+        epoch: u32,
+        side: Side,
+    },
+    Data {
+        link: usize,
+        epoch: u32,
+    },
     GroupData(usize),
-    Script { link: usize, epoch: u32, action: Script },
+    Script {
+        link: usize,
+        epoch: u32,
+        action: Script,
+    },
 }
 
 #[derive(Clone, Copy)]
@@ -318,11 +342,18 @@ fn mac(prefix: [u8; 2], n: u64) -> MacAddr {
 }
 
 fn parse_pmk<E>(hexs: &str, what: &str) -> Result<Pmk, SimError<E>> {
-    let v = Zeroizing::new(hex::decode(hexs.trim()).map_err(|_| cfg_err(format!("{what}: PMK is not hex")))?);
+    let v = Zeroizing::new(
+        hex::decode(hexs.trim()).map_err(|_| cfg_err(format!("{what}: PMK is not hex")))?,
+    );
     Pmk::from_slice(&v).map_err(|e| cfg_err(format!("{what}: {e}")))
 }
 
-fn pmk_from<E>(passphrase: Option<&str>, pmk: Option<&str>, ssid: &[u8], what: &str) -> Result<Pmk, SimError<E>> {
+fn pmk_from<E>(
+    passphrase: Option<&str>,
+    pmk: Option<&str>,
+    ssid: &[u8],
+    what: &str,
+) -> Result<Pmk, SimError<E>> {
     match (passphrase, pmk) {
         (_, Some(h)) => parse_pmk(h, what),
         (Some(p), None) => {
@@ -339,12 +370,22 @@ impl<'s> Sim<'s> {
         let mut nets = Vec::new();
         let mut bsss = Vec::new();
         let mut gk_rng = rng::stream(seed, stream::GROUP_KEYS);
-        let mut truth = Truth { scenario: sc.name.clone(), seed, ..Default::default() };
+        let mut truth = Truth {
+            scenario: sc.name.clone(),
+            seed,
+            ..Default::default()
+        };
         for (ni, n) in sc.networks.iter().enumerate() {
             let what = format!("network {ni}");
             let akm: Akm = n.akm.parse().map_err(|_| cfg_err(format!("{what}: AKM")))?;
-            let pairwise: Cipher = n.pairwise.parse().map_err(|_| cfg_err(format!("{what}: cipher")))?;
-            let group: Cipher = n.group.parse().map_err(|_| cfg_err(format!("{what}: cipher")))?;
+            let pairwise: Cipher = n
+                .pairwise
+                .parse()
+                .map_err(|_| cfg_err(format!("{what}: cipher")))?;
+            let group: Cipher = n
+                .group
+                .parse()
+                .map_err(|_| cfg_err(format!("{what}: cipher")))?;
             let ssid = n.ssid.as_bytes().to_vec();
             let pmk = pmk_from(n.passphrase.as_deref(), n.pmk.as_deref(), &ssid, &what)?;
             let suite = Suite {
@@ -354,13 +395,29 @@ impl<'s> Sim<'s> {
                 group_mgmt: n.pmf.then_some(Cipher::BIP_CMAC128),
                 pmk_len: pmk.len(),
             };
-            suite.validate().map_err(|e| cfg_err(format!("{what}: {e}")))?;
+            suite
+                .validate()
+                .map_err(|e| cfg_err(format!("{what}: {e}")))?;
             let (basis, mdid, r0kh_id, policy) = match &n.ft {
                 Some(ft) => {
                     let mdid = parse_mdid(&ft.mdid).map_err(|e| cfg_err(e.0))?;
                     let r0 = ft.r0kh_id.as_bytes().to_vec();
-                    let policy = if ft.pmkid_policy == "lenient" { FtPmkidPolicy::Lenient } else { FtPmkidPolicy::Strict };
-                    (Basis::Ft { xxkey: pmk, ssid: ssid.clone(), mdid, r0kh_id: r0.clone() }, Some(mdid), r0, policy)
+                    let policy = if ft.pmkid_policy == "lenient" {
+                        FtPmkidPolicy::Lenient
+                    } else {
+                        FtPmkidPolicy::Strict
+                    };
+                    (
+                        Basis::Ft {
+                            xxkey: pmk,
+                            ssid: ssid.clone(),
+                            mdid,
+                            r0kh_id: r0.clone(),
+                        },
+                        Some(mdid),
+                        r0,
+                        policy,
+                    )
                 }
                 None => (Basis::Pmk(pmk), None, Vec::new(), FtPmkidPolicy::Strict),
             };
@@ -455,7 +512,13 @@ impl<'s> Sim<'s> {
         for (gi, c) in sc.clients.iter().enumerate() {
             for k in 0..c.count {
                 let idx = sim.links.len();
-                let aps: Vec<usize> = sim.bsss.iter().enumerate().filter(|(_, b)| b.net == c.network).map(|(i, _)| i).collect();
+                let aps: Vec<usize> = sim
+                    .bsss
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, b)| b.net == c.network)
+                    .map(|(i, _)| i)
+                    .collect();
                 let slot = per_net.get(c.network).copied().unwrap_or(0);
                 if let Some(p) = per_net.get_mut(c.network) {
                     *p += 1;
@@ -476,14 +539,23 @@ impl<'s> Sim<'s> {
             // Beacons start at TBTT 0, APs 1 ms apart.
             sim.push_beacon(i as u64 * 1000, i);
             if sim.bsss.get(i).is_some_and(|b| b.group_left > 0) {
-                let start = sc.networks.get(sim.bsss[i].net).map_or(0, |n| n.group_data.start_ms * 1000);
+                let start = sc
+                    .networks
+                    .get(sim.bsss[i].net)
+                    .map_or(0, |n| n.group_data.start_ms * 1000);
                 sim.push(start, Ev::GroupData(i));
             }
         }
         Ok(sim)
     }
 
-    fn new_link<E>(&mut self, idx: usize, group: usize, c: &ClientSpec, bss: usize) -> Result<Link, SimError<E>> {
+    fn new_link<E>(
+        &mut self,
+        idx: usize,
+        group: usize,
+        c: &ClientSpec,
+        bss: usize,
+    ) -> Result<Link, SimError<E>> {
         let b = self.bsss.get(bss).ok_or_else(|| cfg_err("no AP"))?;
         let net = self.nets.get(b.net).ok_or_else(|| cfg_err("no network"))?;
         let sta = mac([0x02, 0x01], idx as u64);
@@ -492,9 +564,17 @@ impl<'s> Sim<'s> {
         let client_basis = if wrong_key {
             let pmk = pmk_from(c.passphrase.as_deref(), c.pmk.as_deref(), &net.ssid, &what)?;
             match &net.basis {
-                Basis::Ft { ssid, mdid, r0kh_id, .. } => {
-                    Basis::Ft { xxkey: pmk, ssid: ssid.clone(), mdid: *mdid, r0kh_id: r0kh_id.clone() }
-                }
+                Basis::Ft {
+                    ssid,
+                    mdid,
+                    r0kh_id,
+                    ..
+                } => Basis::Ft {
+                    xxkey: pmk,
+                    ssid: ssid.clone(),
+                    mdid: *mdid,
+                    r0kh_id: r0kh_id.clone(),
+                },
                 Basis::Pmk(_) => Basis::Pmk(pmk),
             }
         } else {
@@ -502,7 +582,12 @@ impl<'s> Sim<'s> {
         };
         let client_pmk = match &client_basis {
             Basis::Pmk(p) => PmkSource::Pmk(p.clone()),
-            Basis::Ft { xxkey, ssid, mdid, r0kh_id } => PmkSource::Ft(FtParams {
+            Basis::Ft {
+                xxkey,
+                ssid,
+                mdid,
+                r0kh_id,
+            } => PmkSource::Ft(FtParams {
                 xxkey: xxkey.clone(),
                 ssid: ssid.clone(),
                 mdid: *mdid,
@@ -523,11 +608,17 @@ impl<'s> Sim<'s> {
                     .find(|o| o.net == b.net && o.bssid != b.bssid)
                     .map_or(mac([0x02, 0x00], 0xffff_ff00), |o| o.bssid);
                 if let Ok(id) = rsn_crypto::pmkid(net.suite.akm, p, &other, &sta) {
-                    pmkids = Some(vec![<[u8; 16]>::from(id)]);
+                    pmkids = Some(vec![id]);
                 }
             }
         }
-        let assoc_rsne = air::rsne(net.suite.akm, net.suite.pairwise, net.suite.group, net.suite.group_mgmt.is_some(), pmkids);
+        let assoc_rsne = air::rsne(
+            net.suite.akm,
+            net.suite.pairwise,
+            net.suite.group,
+            net.suite.group_mgmt.is_some(),
+            pmkids,
+        );
         let f = &c.faults;
         let mut frng = rng::stream(self.seed, stream::LINK_BASE - 1 - idx as u64);
         let extra: Vec<[u8; 16]> = (0..f.extra_pmkids_in_ft_m2)
@@ -601,7 +692,11 @@ impl<'s> Sim<'s> {
             self.active += 1;
         }
         self.seq += 1;
-        self.queue.push(Item { t, seq: self.seq, ev });
+        self.queue.push(Item {
+            t,
+            seq: self.seq,
+            ev,
+        });
     }
 
     fn push_beacon(&mut self, t: u64, bss: usize) {
@@ -620,7 +715,13 @@ impl<'s> Sim<'s> {
             match item.ev {
                 Ev::Beacon(b) => self.beacon(sink, b)?,
                 Ev::Join(l) => self.join(sink, l)?,
-                Ev::Deliver { link, epoch, to, eapol, key } => self.deliver(sink, link, epoch, to, &eapol, key)?,
+                Ev::Deliver {
+                    link,
+                    epoch,
+                    to,
+                    eapol,
+                    key,
+                } => self.deliver(sink, link, epoch, to, &eapol, key)?,
                 Ev::Timer { link, epoch, side } => {
                     let armed = self.links.get(link).and_then(|l| l.timers[side as usize]);
                     if self.link_live(link, epoch) && armed == Some(item.t) {
@@ -632,38 +733,60 @@ impl<'s> Sim<'s> {
                 }
                 Ev::Data { link, epoch } => self.data(sink, link, epoch)?,
                 Ev::GroupData(b) => self.group_data(sink, b)?,
-                Ev::Script { link, epoch, action } => self.script(sink, link, epoch, action)?,
+                Ev::Script {
+                    link,
+                    epoch,
+                    action,
+                } => self.script(sink, link, epoch, action)?,
             }
         }
         Ok(())
     }
 
     fn link_live(&self, link: usize, epoch: u32) -> bool {
-        self.links.get(link).is_some_and(|l| l.up && l.epoch == epoch)
+        self.links
+            .get(link)
+            .is_some_and(|l| l.up && l.epoch == epoch)
     }
 
     // ------------------------------------------------------------------ capture
 
     /// Put one frame on the air as the sniffer sees it. Returns its frame number, or
     /// `None` when the sniffer missed it.
-    fn capture<S: FrameSink>(&mut self, sink: &mut S, frame: &[u8], missed: bool) -> Result<Option<u64>, SimError<S::Error>> {
-        let ts = self.now.max(self.last_ts + 20);
+    fn capture<S: FrameSink>(
+        &mut self,
+        sink: &mut S,
+        frame: &[u8],
+        missed: bool,
+    ) -> Result<Option<u64>, SimError<S::Error>> {
+        let ts = self.now.max(self.last_ts + 1);
         self.last_ts = ts;
-        let lost = self.sc.sniffer.loss > 0.0 && rng::unit(&mut self.sniff_rng) < self.sc.sniffer.loss;
+        let lost =
+            self.sc.sniffer.loss > 0.0 && rng::unit(&mut self.sniff_rng) < self.sc.sniffer.loss;
         if missed || lost {
             return Ok(None);
         }
         self.cap.clear();
         self.cap.extend_from_slice(&air::RADIOTAP);
         self.cap.extend_from_slice(frame);
-        sink.frame(EPOCH_NS + ts * 1000, &self.cap).map_err(SimError::Sink)?;
+        sink.frame(EPOCH_NS + ts * 1000, &self.cap)
+            .map_err(SimError::Sink)?;
         self.frames += 1;
         Ok(Some(self.frames))
     }
 
     /// Frames of the air, captured in `self.buf` (plaintext) or `self.enc` (protected).
-    fn capture_buf<S: FrameSink>(&mut self, sink: &mut S, protected: bool, missed: bool) -> Result<Option<u64>, SimError<S::Error>> {
-        let frame = if protected { std::mem::take(&mut self.enc) } else { std::mem::take(&mut self.buf) };
+    fn capture_buf<S: FrameSink>(
+        &mut self,
+        sink: &mut S,
+        protected: bool,
+        missed: bool,
+    ) -> Result<Option<u64>, SimError<S::Error>> {
+        let frame = if protected {
+            std::mem::take(&mut self.enc)
+        } else {
+            std::mem::take(&mut self.buf)
+        };
         let r = self.capture(sink, &frame, missed);
         if protected {
             self.enc = frame;
@@ -677,7 +800,12 @@ impl<'s> Sim<'s> {
     /// with the Retry bit and the same sequence number, each attempt captured (callers
     /// account for the frames numbered after the first). Returns whether the frame
     /// finally arrived.
-    fn medium<S: FrameSink>(&mut self, sink: &mut S, protected: bool, forced_loss: bool) -> Result<bool, SimError<S::Error>> {
+    fn medium<S: FrameSink>(
+        &mut self,
+        sink: &mut S,
+        protected: bool,
+        forced_loss: bool,
+    ) -> Result<bool, SimError<S::Error>> {
         let p = self.sc.air.loss;
         let mut attempts = 0;
         loop {
@@ -689,7 +817,11 @@ impl<'s> Sim<'s> {
                 return Ok(false);
             }
             attempts += 1;
-            let f = if protected { &mut self.enc } else { &mut self.buf };
+            let f = if protected {
+                &mut self.enc
+            } else {
+                &mut self.buf
+            };
             air::set_retry(f);
             self.capture_buf(sink, protected, false)?;
         }
@@ -708,12 +840,25 @@ impl<'s> Sim<'s> {
     // ------------------------------------------------------------------ management
 
     fn beacon<S: FrameSink>(&mut self, sink: &mut S, b: usize) -> Result<(), SimError<S::Error>> {
-        let Some(bss) = self.bsss.get_mut(b) else { return Ok(()) };
+        let Some(bss) = self.bsss.get_mut(b) else {
+            return Ok(());
+        };
         bss.seq = bss.seq.wrapping_add(1);
         self.buf.clear();
-        let interval = self.sc.networks.get(bss.net).map_or(100, |n| n.beacon_interval_ms);
+        let interval = self
+            .sc
+            .networks
+            .get(bss.net)
+            .map_or(100, |n| n.beacon_interval_ms);
         let tu = u16::try_from(interval * 1000 / 1024).unwrap_or(100).max(1);
-        air::beacon(&mut self.buf, bss.bssid, bss.seq, self.now, tu, &bss.elements);
+        air::beacon(
+            &mut self.buf,
+            bss.bssid,
+            bss.seq,
+            self.now,
+            tu,
+            &bss.elements,
+        );
         self.capture_buf(sink, false, false)?;
         if interval > 0 && self.active > 0 {
             self.push_beacon(self.now + interval * 1000, b);
@@ -745,20 +890,28 @@ impl<'s> Sim<'s> {
     }
 
     fn join<S: FrameSink>(&mut self, sink: &mut S, l: usize) -> Result<(), SimError<S::Error>> {
-        let Some(link) = self.links.get(l) else { return Ok(()) };
+        let Some(link) = self.links.get(l) else {
+            return Ok(());
+        };
         let b = link.bss;
-        let Some(bss) = self.bsss.get(b) else { return Ok(()) };
+        let Some(bss) = self.bsss.get(b) else {
+            return Ok(());
+        };
         // TKIP countermeasures: no associations for 60 s (IEEE 802.11-2020 12.5.2.4.3).
         if let Some(until) = bss.countermeasures_until.filter(|u| *u > self.now) {
             self.push(until, Ev::Join(l));
             return Ok(());
         }
         let (bssid, sta, net_i) = (bss.bssid, link.sta, bss.net);
-        let Some(net) = self.nets.get(net_i) else { return Ok(()) };
+        let Some(net) = self.nets.get(net_i) else {
+            return Ok(());
+        };
         let ssid = net.ssid.clone();
         let mde = net.mdid.map(air::mde);
         let suite = net.suite;
-        let fte = mde.as_ref().map(|_| air::assoc_resp_fte(suite.mic_len(), bssid, &net.r0kh_id));
+        let fte = mde
+            .as_ref()
+            .map(|_| air::assoc_resp_fte(suite.mic_len(), bssid, &net.r0kh_id));
         let assoc_rsne = link.assoc_rsne.clone();
         // Open System authentication, then association (IEEE 802.11-2020 11.3).
         let s = self.sta_seq(l);
@@ -773,9 +926,21 @@ impl<'s> Sim<'s> {
         self.now += 200;
         let s = self.sta_seq(l);
         self.buf.clear();
-        air::assoc_req(&mut self.buf, sta, bssid, s, &ssid, &assoc_rsne, mde.as_deref());
+        air::assoc_req(
+            &mut self.buf,
+            sta,
+            bssid,
+            s,
+            &ssid,
+            &assoc_rsne,
+            mde.as_deref(),
+        );
         let n = self.capture_buf(sink, false, false)?;
-        if self.links.get(l).is_some_and(|x| x.sup_fault_names.contains(&"offer_pmkid")) {
+        if self
+            .links
+            .get(l)
+            .is_some_and(|x| x.sup_fault_names.contains(&"offer_pmkid"))
+        {
             self.tag(l, "pmkid-mismatch", n);
         }
         self.now += 200;
@@ -786,21 +951,41 @@ impl<'s> Sim<'s> {
         });
         let s = self.ap_seq(b);
         self.buf.clear();
-        air::assoc_resp(&mut self.buf, sta, bssid, s, aid, mde.as_deref().zip(fte.as_deref()));
+        air::assoc_resp(
+            &mut self.buf,
+            sta,
+            bssid,
+            s,
+            aid,
+            mde.as_deref().zip(fte.as_deref()),
+        );
         self.capture_buf(sink, false, false)?;
         self.now += 200;
 
         // The machines of this association.
-        let Some(net) = self.nets.get(net_i) else { return Ok(()) };
-        let prefix = self.bsss.get(b).map(|x| x.group_prefix.clone()).unwrap_or_default();
-        let Some(link) = self.links.get_mut(l) else { return Ok(()) };
+        let Some(net) = self.nets.get(net_i) else {
+            return Ok(());
+        };
+        let prefix = self
+            .bsss
+            .get(b)
+            .map(|x| x.group_prefix.clone())
+            .unwrap_or_default();
+        let Some(link) = self.links.get_mut(l) else {
+            return Ok(());
+        };
         link.epoch += 1;
         link.joins += 1;
         link.aid = aid;
         let id = stream::LINK_BASE + ((l as u64) << 9 | u64::from(link.epoch & 0xff) << 1);
         let auth_src = match &net.basis {
             Basis::Pmk(p) => PmkSource::Pmk(p.clone()),
-            Basis::Ft { xxkey, ssid, mdid, r0kh_id } => PmkSource::Ft(FtParams {
+            Basis::Ft {
+                xxkey,
+                ssid,
+                mdid,
+                r0kh_id,
+            } => PmkSource::Ft(FtParams {
                 xxkey: xxkey.clone(),
                 ssid: ssid.clone(),
                 mdid: *mdid,
@@ -818,7 +1003,12 @@ impl<'s> Sim<'s> {
         let an = MachineNonces::new(prefix, rng::stream(self.seed, id));
         let auth = Authenticator::new(acfg, bssid, sta, assoc_rsne.clone(), Box::new(an))
             .map_err(|e| cfg_err(format!("authenticator for client {l}: {e}")))?;
-        let mut scfg = SupConfig::new(suite, link.client_pmk.clone(), assoc_rsne, net.beacon_rsne.clone());
+        let mut scfg = SupConfig::new(
+            suite,
+            link.client_pmk.clone(),
+            assoc_rsne,
+            net.beacon_rsne.clone(),
+        );
         scfg.faults = link.sup_faults.clone();
         let sn = MachineNonces::new(Zeroizing::new(Vec::new()), rng::stream(self.seed, id + 1));
         let sup = Supplicant::new(scfg, bssid, sta, Box::new(sn))
@@ -844,14 +1034,27 @@ impl<'s> Sim<'s> {
                         "group-rekey" => Script::GroupRekey,
                         _ => Script::Deauth,
                     };
-                    self.push(join_t + e.at_ms * 1000, Ev::Script { link: l, epoch, action });
+                    self.push(
+                        join_t + e.at_ms * 1000,
+                        Ev::Script {
+                            link: l,
+                            epoch,
+                            action,
+                        },
+                    );
                 }
             }
         }
         Ok(())
     }
 
-    fn script<S: FrameSink>(&mut self, sink: &mut S, l: usize, epoch: u32, a: Script) -> Result<(), SimError<S::Error>> {
+    fn script<S: FrameSink>(
+        &mut self,
+        sink: &mut S,
+        l: usize,
+        epoch: u32,
+        a: Script,
+    ) -> Result<(), SimError<S::Error>> {
         if !self.link_live(l, epoch) {
             return Ok(());
         }
@@ -870,13 +1073,23 @@ impl<'s> Sim<'s> {
     // ------------------------------------------------------------------ machines
 
     /// Feed one input to one machine, then carry out everything it asks for.
-    fn drive<S: FrameSink>(&mut self, sink: &mut S, l: usize, side: Side, input: Input<'_>) -> Result<(), SimError<S::Error>> {
+    fn drive<S: FrameSink>(
+        &mut self,
+        sink: &mut S,
+        l: usize,
+        side: Side,
+        input: Input<'_>,
+    ) -> Result<(), SimError<S::Error>> {
         let now = Instant::from_micros(self.now);
-        let Some(link) = self.links.get_mut(l) else { return Ok(()) };
+        let Some(link) = self.links.get_mut(l) else {
+            return Ok(());
+        };
         let mut actions = Vec::new();
         match side {
             Side::Ap => {
-                let Some(a) = link.auth.as_mut() else { return Ok(()) };
+                let Some(a) = link.auth.as_mut() else {
+                    return Ok(());
+                };
                 let before = a.state();
                 a.handle(now, input);
                 let after = a.state();
@@ -901,7 +1114,9 @@ impl<'s> Sim<'s> {
                 }
             }
             Side::Sta => {
-                let Some(s) = link.sup.as_mut() else { return Ok(()) };
+                let Some(s) = link.sup.as_mut() else {
+                    return Ok(());
+                };
                 s.handle(now, input);
                 while let Some(x) = s.poll_action() {
                     actions.push(x);
@@ -916,7 +1131,9 @@ impl<'s> Sim<'s> {
     }
 
     fn rearm(&mut self, l: usize) {
-        let Some(link) = self.links.get_mut(l) else { return };
+        let Some(link) = self.links.get_mut(l) else {
+            return;
+        };
         if !link.up {
             return;
         }
@@ -937,23 +1154,51 @@ impl<'s> Sim<'s> {
         }
         for (t, i) in pushes {
             let side = if i == 0 { Side::Ap } else { Side::Sta };
-            self.push(t, Ev::Timer { link: l, epoch, side });
+            self.push(
+                t,
+                Ev::Timer {
+                    link: l,
+                    epoch,
+                    side,
+                },
+            );
         }
     }
 
-    fn act<S: FrameSink>(&mut self, sink: &mut S, l: usize, side: Side, a: Action) -> Result<(), SimError<S::Error>> {
+    fn act<S: FrameSink>(
+        &mut self,
+        sink: &mut S,
+        l: usize,
+        side: Side,
+        a: Action,
+    ) -> Result<(), SimError<S::Error>> {
         match a {
             Action::Transmit { frame, protect } => self.send_eapol(sink, l, side, &frame, protect),
-            Action::InstallPtk { tk, cipher, key_id, reset_pn } => {
+            Action::InstallPtk {
+                tk,
+                cipher,
+                key_id,
+                reset_pn,
+            } => {
                 self.install_ptk(l, side, tk.expose_secret(), cipher, key_id, reset_pn);
                 Ok(())
             }
             Action::InstallGtk { gtk, key_id, .. } => {
                 if side == Side::Ap {
                     let b = self.links.get(l).map(|x| x.bss);
-                    let cipher = self.links.get(l).and_then(|x| self.bsss.get(x.bss)).and_then(|b| self.nets.get(b.net)).map(|n| n.suite.group);
-                    if let (Some(bss), Some(cipher)) = (b.and_then(|b| self.bsss.get_mut(b)), cipher) {
-                        let same = bss.gtk.as_ref().is_some_and(|g| g.tk.as_slice() == gtk.expose_secret());
+                    let cipher = self
+                        .links
+                        .get(l)
+                        .and_then(|x| self.bsss.get(x.bss))
+                        .and_then(|b| self.nets.get(b.net))
+                        .map(|n| n.suite.group);
+                    if let (Some(bss), Some(cipher)) =
+                        (b.and_then(|b| self.bsss.get_mut(b)), cipher)
+                    {
+                        let same = bss
+                            .gtk
+                            .as_ref()
+                            .is_some_and(|g| g.tk.as_slice() == gtk.expose_secret());
                         if !same {
                             bss.gtk = TxKey::new(cipher, gtk.expose_secret(), key_id);
                         }
@@ -974,7 +1219,10 @@ impl<'s> Sim<'s> {
                                 link.rekeying = false;
                                 let ex = std::mem::take(&mut link.exchange);
                                 if ex.sniffer_missed {
-                                    link.tags.entry("capture-loss").or_default().extend(ex.frames);
+                                    link.tags
+                                        .entry("capture-loss")
+                                        .or_default()
+                                        .extend(ex.frames);
                                 }
                             }
                             Handshake::Group => {
@@ -997,9 +1245,19 @@ impl<'s> Sim<'s> {
         }
     }
 
-    fn install_ptk(&mut self, l: usize, side: Side, tk: &[u8], cipher: Cipher, key_id: u8, reset_pn: bool) {
+    fn install_ptk(
+        &mut self,
+        l: usize,
+        side: Side,
+        tk: &[u8],
+        cipher: Cipher,
+        key_id: u8,
+        reset_pn: bool,
+    ) {
         let now = self.now;
-        let Some(link) = self.links.get_mut(l) else { return };
+        let Some(link) = self.links.get_mut(l) else {
+            return;
+        };
         let slot = match side {
             Side::Ap => &mut link.ap_ptk,
             Side::Sta => &mut link.sta_ptk,
@@ -1037,8 +1295,14 @@ impl<'s> Sim<'s> {
     }
 
     fn link_down(&mut self, l: usize) {
-        let rejoin = self.links.get(l).and_then(|x| self.sc.clients.get(x.group)).and_then(|c| c.rejoin_after_ms);
-        let Some(link) = self.links.get_mut(l) else { return };
+        let rejoin = self
+            .links
+            .get(l)
+            .and_then(|x| self.sc.clients.get(x.group))
+            .and_then(|c| c.rejoin_after_ms);
+        let Some(link) = self.links.get_mut(l) else {
+            return;
+        };
         if !link.up {
             return;
         }
@@ -1053,7 +1317,10 @@ impl<'s> Sim<'s> {
         }
         let ex = std::mem::take(&mut link.exchange);
         if ex.sniffer_missed {
-            link.tags.entry("capture-loss").or_default().extend(ex.frames);
+            link.tags
+                .entry("capture-loss")
+                .or_default()
+                .extend(ex.frames);
         }
         link.auth = None;
         link.sup = None;
@@ -1070,13 +1337,23 @@ impl<'s> Sim<'s> {
         }
     }
 
-    fn deauth<S: FrameSink>(&mut self, sink: &mut S, l: usize, side: Side, reason: ReasonCode) -> Result<(), SimError<S::Error>> {
-        let Some(link) = self.links.get(l) else { return Ok(()) };
+    fn deauth<S: FrameSink>(
+        &mut self,
+        sink: &mut S,
+        l: usize,
+        side: Side,
+        reason: ReasonCode,
+    ) -> Result<(), SimError<S::Error>> {
+        let Some(link) = self.links.get(l) else {
+            return Ok(());
+        };
         if !link.up {
             return Ok(());
         }
         let (b, sta) = (link.bss, link.sta);
-        let Some(bssid) = self.bsss.get(b).map(|x| x.bssid) else { return Ok(()) };
+        let Some(bssid) = self.bsss.get(b).map(|x| x.bssid) else {
+            return Ok(());
+        };
         self.buf.clear();
         match side {
             Side::Ap => {
@@ -1092,7 +1369,13 @@ impl<'s> Sim<'s> {
         let codes: Vec<&'static str> = self
             .links
             .get(l)
-            .map(|x| x.tags.keys().copied().filter(|c| ENDS_IN_DEAUTH.contains(c)).collect())
+            .map(|x| {
+                x.tags
+                    .keys()
+                    .copied()
+                    .filter(|c| ENDS_IN_DEAUTH.contains(c))
+                    .collect()
+            })
             .unwrap_or_default();
         for c in codes {
             self.tag(l, c, n);
@@ -1111,11 +1394,22 @@ impl<'s> Sim<'s> {
     // ------------------------------------------------------------------ EAPOL
 
     fn drop_matches(list: &[DropSpec], client: usize, msg: Msg, nth: u32) -> bool {
-        list.iter().any(|d| d.client as usize == client && d.msg == msg.name() && (d.nth == 0 || d.nth == nth))
+        list.iter().any(|d| {
+            d.client as usize == client && d.msg == msg.name() && (d.nth == 0 || d.nth == nth)
+        })
     }
 
-    fn send_eapol<S: FrameSink>(&mut self, sink: &mut S, l: usize, side: Side, eapol: &[u8], protect: bool) -> Result<(), SimError<S::Error>> {
-        let Some(link) = self.links.get_mut(l) else { return Ok(()) };
+    fn send_eapol<S: FrameSink>(
+        &mut self,
+        sink: &mut S,
+        l: usize,
+        side: Side,
+        eapol: &[u8],
+        protect: bool,
+    ) -> Result<(), SimError<S::Error>> {
+        let Some(link) = self.links.get_mut(l) else {
+            return Ok(());
+        };
         if !link.up {
             return Ok(());
         }
@@ -1132,7 +1426,9 @@ impl<'s> Sim<'s> {
             link.sta_view.on_eapol(eapol);
         }
         let (b, sta) = (link.bss, link.sta);
-        let Some(bss) = self.bsss.get(b) else { return Ok(()) };
+        let Some(bss) = self.bsss.get(b) else {
+            return Ok(());
+        };
         let bssid = bss.bssid;
         let seq = match side {
             Side::Ap => self.ap_seq(b),
@@ -1145,13 +1441,22 @@ impl<'s> Sim<'s> {
         let dir = if side == Side::Ap { Dir::Down } else { Dir::Up };
         air::data(&mut self.buf, dir, bssid, sta, bssid, seq, &body);
         // Protect under the sender's installed PTK (PTK rekey, group key handshake).
-        let Some(link) = self.links.get_mut(l) else { return Ok(()) };
-        let key = if side == Side::Ap { link.ap_ptk.as_mut() } else { link.sta_ptk.as_mut() };
+        let Some(link) = self.links.get_mut(l) else {
+            return Ok(());
+        };
+        let key = if side == Side::Ap {
+            link.ap_ptk.as_mut()
+        } else {
+            link.sta_ptk.as_mut()
+        };
         let mut used: Option<Zeroizing<Vec<u8>>> = None;
         let mut derivable = false;
         if let (true, Some(k)) = (protect, key) {
             let (pn, _) = k.take_pn();
-            if k.key.encrypt(&self.buf, pn, k.key_id, &mut self.enc).is_ok() {
+            if k.key
+                .encrypt(&self.buf, pn, k.key_id, &mut self.enc)
+                .is_ok()
+            {
                 if !k.derivable {
                     k.derivable = link.obs.has_tk(&k.tk);
                 }
@@ -1166,7 +1471,9 @@ impl<'s> Sim<'s> {
         if protected {
             self.account_protected(n, derivable);
         }
-        let Some(link) = self.links.get_mut(l) else { return Ok(()) };
+        let Some(link) = self.links.get_mut(l) else {
+            return Ok(());
+        };
         if missed {
             link.exchange.sniffer_missed = true;
         }
@@ -1178,7 +1485,11 @@ impl<'s> Sim<'s> {
             let (gtks, _) = link.obs.on_eapol(eapol);
             if let Some(bss) = self.bsss.get_mut(b) {
                 for g in gtks {
-                    if !bss.derivable_gtks.iter().any(|x| x.as_slice() == g.as_slice()) {
+                    if !bss
+                        .derivable_gtks
+                        .iter()
+                        .any(|x| x.as_slice() == g.as_slice())
+                    {
                         bss.derivable_gtks.push(g);
                     }
                 }
@@ -1199,16 +1510,33 @@ impl<'s> Sim<'s> {
         }
         if arrived {
             let epoch = self.links.get(l).map_or(0, |x| x.epoch);
-            let to = if side == Side::Ap { Side::Sta } else { Side::Ap };
+            let to = if side == Side::Ap {
+                Side::Sta
+            } else {
+                Side::Ap
+            };
             let t = self.last_ts + self.sc.air.delay_us;
-            self.push(t, Ev::Deliver { link: l, epoch, to, eapol: eapol.to_vec(), key: used });
+            self.push(
+                t,
+                Ev::Deliver {
+                    link: l,
+                    epoch,
+                    to,
+                    eapol: eapol.to_vec(),
+                    key: used,
+                },
+            );
         }
         Ok(())
     }
 
     fn tag_eapol(&mut self, l: usize, msg: Option<Msg>, n: Option<u64>, protected: bool) {
-        let Some(link) = self.links.get(l) else { return };
-        let Some(net) = self.bsss.get(link.bss).and_then(|b| self.nets.get(b.net)) else { return };
+        let Some(link) = self.links.get(l) else {
+            return;
+        };
+        let Some(net) = self.bsss.get(link.bss).and_then(|b| self.nets.get(b.net)) else {
+            return;
+        };
         let sf = &link.sup_fault_names;
         let af = &net.auth_fault_names;
         let mut codes: Vec<&'static str> = Vec::new();
@@ -1258,14 +1586,13 @@ impl<'s> Sim<'s> {
                     codes.push("m3-unanswered");
                 }
             }
-            Some(Msg::G1) => {
-                if sf.contains(&"ignore_g1") {
-                    codes.push("group-key-timeout");
-                }
-            }
+            Some(Msg::G1) if sf.contains(&"ignore_g1") => codes.push("group-key-timeout"),
             _ => {}
         }
-        if link.rekeying && !protected && (af.contains(&"unprotected_eapol") || sf.contains(&"unprotected_eapol")) {
+        if link.rekeying
+            && !protected
+            && (af.contains(&"unprotected_eapol") || sf.contains(&"unprotected_eapol"))
+        {
             codes.push("rekey-unprotected-eapol");
         }
         let is_m3 = msg == Some(Msg::M3);
@@ -1279,15 +1606,29 @@ impl<'s> Sim<'s> {
         }
     }
 
-    fn deliver<S: FrameSink>(&mut self, sink: &mut S, l: usize, epoch: u32, to: Side, eapol: &[u8], key: Option<Zeroizing<Vec<u8>>>) -> Result<(), SimError<S::Error>> {
+    fn deliver<S: FrameSink>(
+        &mut self,
+        sink: &mut S,
+        l: usize,
+        epoch: u32,
+        to: Side,
+        eapol: &[u8],
+        key: Option<Zeroizing<Vec<u8>>>,
+    ) -> Result<(), SimError<S::Error>> {
         if !self.link_live(l, epoch) {
             return Ok(());
         }
-        let Some(link) = self.links.get_mut(l) else { return Ok(()) };
+        let Some(link) = self.links.get_mut(l) else {
+            return Ok(());
+        };
         if let Some(k) = &key {
             // The receiver decrypts with the key it has installed; under any other key the
             // frame is dropped (IEEE 802.11-2020 12.5.3.4.4).
-            let have = if to == Side::Ap { link.ap_ptk.as_ref() } else { link.sta_ptk.as_ref() };
+            let have = if to == Side::Ap {
+                link.ap_ptk.as_ref()
+            } else {
+                link.sta_ptk.as_ref()
+            };
             if have.is_none_or(|h| h.tk.as_slice() != k.as_slice()) {
                 return Ok(());
             }
@@ -1304,7 +1645,15 @@ impl<'s> Sim<'s> {
         if !self.link_live(l, epoch) {
             return Ok(());
         }
-        self.drive(sink, l, to, Input::Eapol { frame: eapol, protected: key.is_some() })
+        self.drive(
+            sink,
+            l,
+            to,
+            Input::Eapol {
+                frame: eapol,
+                protected: key.is_some(),
+            },
+        )
     }
 
     // ------------------------------------------------------------------ TKIP
@@ -1312,10 +1661,17 @@ impl<'s> Sim<'s> {
     /// One Michael MIC failure detected at (or reported to) an AP: the second within 60 s
     /// starts countermeasures: every TKIP client is deauthenticated (reason 14) and no
     /// association is accepted for 60 s (IEEE 802.11-2020 12.5.2.4.3).
-    fn michael_failure_at_ap<S: FrameSink>(&mut self, sink: &mut S, b: usize) -> Result<(), SimError<S::Error>> {
+    fn michael_failure_at_ap<S: FrameSink>(
+        &mut self,
+        sink: &mut S,
+        b: usize,
+    ) -> Result<(), SimError<S::Error>> {
         let now = self.now;
-        let Some(bss) = self.bsss.get_mut(b) else { return Ok(()) };
-        bss.mic_failures.retain(|t| now.saturating_sub(*t) < 60_000_000);
+        let Some(bss) = self.bsss.get_mut(b) else {
+            return Ok(());
+        };
+        bss.mic_failures
+            .retain(|t| now.saturating_sub(*t) < 60_000_000);
         bss.mic_failures.push(now);
         if bss.mic_failures.len() < 2 || bss.countermeasures_until.is_some_and(|u| u > now) {
             return Ok(());
@@ -1323,7 +1679,12 @@ impl<'s> Sim<'s> {
         bss.countermeasures_until = Some(now + 60_000_000);
         bss.mic_failures.clear();
         for l in bss.links.clone() {
-            if let Some(a) = self.links.get_mut(l).filter(|x| x.up).and_then(|x| x.auth.as_mut()) {
+            if let Some(a) = self
+                .links
+                .get_mut(l)
+                .filter(|x| x.up)
+                .and_then(|x| x.auth.as_mut())
+            {
                 a.deauthenticate(ReasonCode::MICHAEL_MIC_FAILURE);
                 self.drive(sink, l, Side::Ap, Input::Timeout)?;
             }
@@ -1335,17 +1696,31 @@ impl<'s> Sim<'s> {
     /// Failure Report, an EAPOL-Key request with Error and Request set, MIC under its
     /// current KCK, protected under its current TK (IEEE 802.11-2020 12.7.2, 12.5.2.4.1).
     /// The report is built here because `rsn-handshake` has no input for it.
-    fn michael_failure_at_sta<S: FrameSink>(&mut self, sink: &mut S, l: usize) -> Result<(), SimError<S::Error>> {
-        let Some(link) = self.links.get_mut(l) else { return Ok(()) };
+    fn michael_failure_at_sta<S: FrameSink>(
+        &mut self,
+        sink: &mut S,
+        l: usize,
+    ) -> Result<(), SimError<S::Error>> {
+        let Some(link) = self.links.get_mut(l) else {
+            return Ok(());
+        };
         link.sta_mic_failures += 1;
         if link.sta_mic_failures > 2 {
             return Ok(());
         }
-        let Some(net) = self.bsss.get(link.bss).and_then(|b| self.nets.get(b.net)) else { return Ok(()) };
+        let Some(net) = self.bsss.get(link.bss).and_then(|b| self.nets.get(b.net)) else {
+            return Ok(());
+        };
         let suite = net.suite;
-        let Some(tk) = link.sta_ptk.as_ref().map(|k| k.tk.clone()) else { return Ok(()) };
-        let Some(kck) = link.sta_view.kck_for_tk(&tk) else { return Ok(()) };
-        let Ok(alg) = suite.mic_algorithm() else { return Ok(()) };
+        let Some(tk) = link.sta_ptk.as_ref().map(|k| k.tk.clone()) else {
+            return Ok(());
+        };
+        let Some(kck) = link.sta_view.kck_for_tk(&tk) else {
+            return Ok(());
+        };
+        let Ok(alg) = suite.mic_algorithm() else {
+            return Ok(());
+        };
         link.request_rc += 1;
         let ki = KeyInfo(0)
             .with_descriptor_version(KeyDescriptorVersion(suite.descriptor_version()))
@@ -1362,9 +1737,13 @@ impl<'s> Sim<'s> {
             mic: vec![0; suite.mic_len()],
             ..Default::default()
         };
-        let Ok(mut frame) = repr.to_vec() else { return Ok(()) };
+        let Ok(mut frame) = repr.to_vec() else {
+            return Ok(());
+        };
         if let Ok(m) = compute_mic(alg, kck, &frame, EAPOL_KEY_MIC_OFFSET) {
-            if let Some(dst) = frame.get_mut(EAPOL_KEY_MIC_OFFSET..EAPOL_KEY_MIC_OFFSET + m.as_bytes().len()) {
+            if let Some(dst) =
+                frame.get_mut(EAPOL_KEY_MIC_OFFSET..EAPOL_KEY_MIC_OFFSET + m.as_bytes().len())
+            {
                 dst.copy_from_slice(m.as_bytes());
             }
         }
@@ -1390,7 +1769,10 @@ impl<'s> Sim<'s> {
         ];
         ip[2..4].copy_from_slice(&ip_len.to_be_bytes());
         ip[4..6].copy_from_slice(&(n as u16).to_be_bytes());
-        let sum = ip.chunks_exact(2).map(|c| u32::from(u16::from_be_bytes([c[0], c[1]]))).sum::<u32>();
+        let sum = ip
+            .chunks_exact(2)
+            .map(|c| u32::from(u16::from_be_bytes([c[0], c[1]])))
+            .sum::<u32>();
         let sum = (sum & 0xffff) + (sum >> 16);
         let sum = !(((sum & 0xffff) + (sum >> 16)) as u16);
         ip[10..12].copy_from_slice(&sum.to_be_bytes());
@@ -1404,15 +1786,25 @@ impl<'s> Sim<'s> {
         self.enc.extend_from_slice(&n.to_be_bytes());
         let rest = usize::from(udp_len).saturating_sub(16);
         let off = (n as usize).wrapping_mul(31) % 64;
-        self.enc.extend_from_slice(self.filler.get(off..off + rest).unwrap_or(&[]));
+        self.enc
+            .extend_from_slice(self.filler.get(off..off + rest).unwrap_or(&[]));
     }
 
-    fn data<S: FrameSink>(&mut self, sink: &mut S, l: usize, epoch: u32) -> Result<(), SimError<S::Error>> {
+    fn data<S: FrameSink>(
+        &mut self,
+        sink: &mut S,
+        l: usize,
+        epoch: u32,
+    ) -> Result<(), SimError<S::Error>> {
         if !self.link_live(l, epoch) {
             return Ok(());
         }
-        let Some(link) = self.links.get(l) else { return Ok(()) };
-        let Some(c) = self.sc.clients.get(link.group) else { return Ok(()) };
+        let Some(link) = self.links.get(l) else {
+            return Ok(());
+        };
+        let Some(c) = self.sc.clients.get(link.group) else {
+            return Ok(());
+        };
         if link.data_left == 0 {
             return Ok(());
         }
@@ -1438,26 +1830,47 @@ impl<'s> Sim<'s> {
             Dir::Up => self.sta_seq(l),
             Dir::Down => self.ap_seq(b),
         };
-        let Some(bssid) = self.bsss.get(b).map(|x| x.bssid) else { return Ok(()) };
+        let Some(bssid) = self.bsss.get(b).map(|x| x.bssid) else {
+            return Ok(());
+        };
         self.payload(n, min, max, l as u64 + 2);
         let body = std::mem::take(&mut self.enc);
         self.buf.clear();
-        air::data(&mut self.buf, dir, bssid, sta, mac([0x02, 0xfe], 1), seq, &body);
+        air::data(
+            &mut self.buf,
+            dir,
+            bssid,
+            sta,
+            mac([0x02, 0xfe], 1),
+            seq,
+            &body,
+        );
         self.enc = body;
         let now = self.now;
-        let Some(link) = self.links.get_mut(l) else { return Ok(()) };
+        let Some(link) = self.links.get_mut(l) else {
+            return Ok(());
+        };
         link.data_n += 1;
         link.data_left -= 1;
         let lag = link.michael_lag.filter(|(until, _, _)| *until > now);
         let (tx, rx) = match dir {
-            Dir::Up => (link.sta_ptk.as_mut(), link.ap_ptk.as_ref().map(|k| k.tk.clone())),
-            Dir::Down => (link.ap_ptk.as_mut(), link.sta_ptk.as_ref().map(|k| k.tk.clone())),
+            Dir::Up => (
+                link.sta_ptk.as_mut(),
+                link.ap_ptk.as_ref().map(|k| k.tk.clone()),
+            ),
+            Dir::Down => (
+                link.ap_ptk.as_mut(),
+                link.sta_ptk.as_ref().map(|k| k.tk.clone()),
+            ),
         };
         let Some(k) = tx else { return Ok(()) };
         let (pn, reuse) = k.take_pn();
         let stale_michael = matches!(dir, Dir::Up) && lag.is_some();
         let r = match (stale_michael, lag) {
-            (true, Some((_, _, tx_mic))) => k.key.encrypt_tkip_with_michael(&self.buf, &tx_mic, pn, k.key_id, &mut self.enc),
+            (true, Some((_, _, tx_mic))) => {
+                k.key
+                    .encrypt_tkip_with_michael(&self.buf, &tx_mic, pn, k.key_id, &mut self.enc)
+            }
             _ => k.key.encrypt(&self.buf, pn, k.key_id, &mut self.enc),
         };
         if r.is_err() {
@@ -1520,13 +1933,25 @@ impl<'s> Sim<'s> {
         Ok(())
     }
 
-    fn group_data<S: FrameSink>(&mut self, sink: &mut S, b: usize) -> Result<(), SimError<S::Error>> {
-        let Some(bss) = self.bsss.get(b) else { return Ok(()) };
-        let Some(spec) = self.sc.networks.get(bss.net).map(|n| n.group_data.clone()) else { return Ok(()) };
+    fn group_data<S: FrameSink>(
+        &mut self,
+        sink: &mut S,
+        b: usize,
+    ) -> Result<(), SimError<S::Error>> {
+        let Some(bss) = self.bsss.get(b) else {
+            return Ok(());
+        };
+        let Some(spec) = self.sc.networks.get(bss.net).map(|n| n.group_data.clone()) else {
+            return Ok(());
+        };
         if bss.group_left == 0 {
             return Ok(());
         }
-        let any_client = bss.links.iter().any(|l| self.links.get(*l).is_some_and(|x| x.up && x.sta_ptk.is_some()));
+        let any_client = bss.links.iter().any(|l| {
+            self.links
+                .get(*l)
+                .is_some_and(|x| x.up && x.sta_ptk.is_some())
+        });
         if bss.gtk.is_none() || !any_client {
             if self.active > 0 {
                 self.push(self.now + spec.interval_us, Ev::GroupData(b));
@@ -1539,18 +1964,36 @@ impl<'s> Sim<'s> {
         self.payload(n | 1 << 40, spec.min_len, spec.max_len, 1);
         let body = std::mem::take(&mut self.enc);
         self.buf.clear();
-        air::data(&mut self.buf, Dir::Down, bssid, MacAddr::BROADCAST, mac([0x02, 0xfe], 1), seq, &body);
+        air::data(
+            &mut self.buf,
+            Dir::Down,
+            bssid,
+            MacAddr::BROADCAST,
+            mac([0x02, 0xfe], 1),
+            seq,
+            &body,
+        );
         self.enc = body;
-        let Some(bss) = self.bsss.get_mut(b) else { return Ok(()) };
+        let Some(bss) = self.bsss.get_mut(b) else {
+            return Ok(());
+        };
         bss.group_left -= 1;
-        let Some(k) = bss.gtk.as_mut() else { return Ok(()) };
+        let Some(k) = bss.gtk.as_mut() else {
+            return Ok(());
+        };
         let (pn, _) = k.take_pn();
-        if k.key.encrypt(&self.buf, pn, k.key_id, &mut self.enc).is_err() {
+        if k.key
+            .encrypt(&self.buf, pn, k.key_id, &mut self.enc)
+            .is_err()
+        {
             return Ok(());
         }
         if !k.derivable {
             let tk = k.tk.clone();
-            k.derivable = bss.derivable_gtks.iter().any(|g| g.as_slice() == tk.as_slice());
+            k.derivable = bss
+                .derivable_gtks
+                .iter()
+                .any(|g| g.as_slice() == tk.as_slice());
         }
         let derivable = k.derivable;
         let left = bss.group_left;
@@ -1575,8 +2018,12 @@ impl<'s> Sim<'s> {
         t.handshakes = hs;
         let mut findings: BTreeMap<(String, String, String), Vec<u64>> = BTreeMap::new();
         for link in &self.links {
-            let Some(bss) = self.bsss.get(link.bss) else { continue };
-            let Some(net) = self.nets.get(bss.net) else { continue };
+            let Some(bss) = self.bsss.get(link.bss) else {
+                continue;
+            };
+            let Some(net) = self.nets.get(bss.net) else {
+                continue;
+            };
             let (ap, sta) = (bss.bssid.to_string(), link.sta.to_string());
             let cspec = self.sc.clients.get(link.group);
             t.clients.push(ClientTruth {
@@ -1597,7 +2044,13 @@ impl<'s> Sim<'s> {
             for n in &net.auth_fault_names {
                 configured.push(("authenticator", n, auth_code(n)));
             }
-            if self.sc.sniffer.drop.iter().any(|d| d.client as usize == link.idx) {
+            if self
+                .sc
+                .sniffer
+                .drop
+                .iter()
+                .any(|d| d.client as usize == link.idx)
+            {
                 configured.push(("sniffer", "drop", "capture-loss"));
             }
             for (role, name, code) in &configured {
@@ -1617,14 +2070,22 @@ impl<'s> Sim<'s> {
                 if frames.is_empty() {
                     continue;
                 }
-                findings.entry(((*code).to_string(), ap.clone(), sta.clone())).or_default().extend(frames);
+                findings
+                    .entry(((*code).to_string(), ap.clone(), sta.clone()))
+                    .or_default()
+                    .extend(frames);
             }
             let _ = net.tkip;
         }
         for ((code, ap, sta), mut frames) in findings {
             frames.sort_unstable();
             frames.dedup();
-            t.expected_findings.push(FindingTruth { code, ap, sta, frames });
+            t.expected_findings.push(FindingTruth {
+                code,
+                ap,
+                sta,
+                frames,
+            });
         }
         t
     }

@@ -546,7 +546,9 @@ fn check_data(d: &DataSpec, what: &str) -> Result<(), ScenarioError> {
         return Err(err(format!("{what}: direction is both, up or down")));
     }
     if d.min_len < 16 || d.max_len < d.min_len || d.max_len > 2304 {
-        return Err(err(format!("{what}: need 16 <= min_len <= max_len <= 2304")));
+        return Err(err(format!(
+            "{what}: need 16 <= min_len <= max_len <= 2304"
+        )));
     }
     if d.interval_us == 0 && d.frames > 0 {
         return Err(err(format!("{what}: interval_us must be positive")));

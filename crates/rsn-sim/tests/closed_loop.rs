@@ -27,7 +27,8 @@ fn keys_of(truth: &Truth) -> KeyMaterial {
             });
         }
         if let Some(h) = &n.pmk {
-            k.pmks.push(Pmk::from_slice(&hex::decode(h).unwrap()).unwrap());
+            k.pmks
+                .push(Pmk::from_slice(&hex::decode(h).unwrap()).unwrap());
         }
     }
     k
@@ -43,7 +44,14 @@ fn analyze(capture: Vec<u8>, truth: &Truth) -> (Report, Vec<u64>) {
         let Ok(Decapsulated::Dot11 { frame, .. }) = rec.decap() else {
             panic!("frame {} does not decapsulate", rec.frame)
         };
-        let f = FrameIn { number: rec.frame, ts_ns: rec.ts_ns, link: Link::Dot11 { frame, fcs_bad: false } };
+        let f = FrameIn {
+            number: rec.frame,
+            ts_ns: rec.ts_ns,
+            link: Link::Dot11 {
+                frame,
+                fcs_bad: false,
+            },
+        };
         if a.push(&f).is_some() {
             decrypted.push(rec.frame);
         }
@@ -68,11 +76,18 @@ fn every_scenario_closes_the_loop() {
         let (report, decrypted) = analyze(cap, &truth);
         let s = &report.summary;
         let want: Vec<u64> = truth.decryptable_numbers().collect();
-        let missing: Vec<u64> = want.iter().copied().filter(|n| decrypted.binary_search(n).is_err()).collect();
+        let missing: Vec<u64> = want
+            .iter()
+            .copied()
+            .filter(|n| decrypted.binary_search(n).is_err())
+            .collect();
         // The analyzer also tries the all-zero TK (failure catalog D2): those frames
         // decrypt, but not with the network's keys; the truth lists them apart.
-        let extra: Vec<u64> =
-            decrypted.iter().copied().filter(|n| !truth.is_decryptable(*n) && !truth.is_zero_tk(*n)).collect();
+        let extra: Vec<u64> = decrypted
+            .iter()
+            .copied()
+            .filter(|n| !truth.is_decryptable(*n) && !truth.is_zero_tk(*n))
+            .collect();
         eprintln!(
             "{:26} frames {:5} protected {:4}/{:4} decryptable {:4} analyzer {:4} (missing {:?}, extra {:?}) hs truth {:?} analyzer {:?} findings {:?} / expected {:?}",
             b.name,
@@ -92,7 +107,10 @@ fn every_scenario_closes_the_loop() {
             problems.push(format!("{}: frame counts", b.name));
         }
         if !missing.is_empty() || !extra.is_empty() {
-            problems.push(format!("{}: decryption differs (missing {:?}, extra {:?})", b.name, missing, extra));
+            problems.push(format!(
+                "{}: decryption differs (missing {:?}, extra {:?})",
+                b.name, missing, extra
+            ));
         }
         let h = s.handshakes;
         if let Some((_, why)) = HANDSHAKE_COUNT_GAPS.iter().find(|(n, _)| *n == b.name) {
@@ -100,9 +118,17 @@ fn every_scenario_closes_the_loop() {
             continue;
         }
         if (h.total, h.completed, h.failed, h.incomplete)
-            != (truth.handshakes.total, truth.handshakes.completed, truth.handshakes.failed, truth.handshakes.incomplete)
+            != (
+                truth.handshakes.total,
+                truth.handshakes.completed,
+                truth.handshakes.failed,
+                truth.handshakes.incomplete,
+            )
         {
-            problems.push(format!("{}: handshakes truth {:?} analyzer {:?}", b.name, truth.handshakes, h));
+            problems.push(format!(
+                "{}: handshakes truth {:?} analyzer {:?}",
+                b.name, truth.handshakes, h
+            ));
         }
     }
     assert!(problems.is_empty(), "{problems:#?}");

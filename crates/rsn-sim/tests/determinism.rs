@@ -6,7 +6,10 @@ fn capture(name: &str, seed: u64) -> (Vec<u8>, String) {
     let sc = Scenario::from_toml(builtin(name).unwrap().toml).unwrap();
     let mut sink = PcapngSink::new(Vec::new()).unwrap();
     let truth = run(&sc, seed, &mut sink).unwrap();
-    (sink.into_inner().unwrap(), serde_json::to_string(&truth).unwrap())
+    (
+        sink.into_inner().unwrap(),
+        serde_json::to_string(&truth).unwrap(),
+    )
 }
 
 /// The ANonces of every M1 (radiotap 15 + MAC header 24 + LLC 8, then EAPOL-Key).
@@ -18,7 +21,8 @@ fn anonces(name: &str, seed: u64) -> Vec<Vec<u8>> {
         .iter()
         .filter_map(|(_, f)| {
             let eapol = f.get(15 + 24 + 8..)?;
-            (f.get(15 + 24..15 + 32)? == [0xaa, 0xaa, 3, 0, 0, 0, 0x88, 0x8e] && eapol.get(6)? & 0x80 != 0)
+            (f.get(15 + 24..15 + 32)? == [0xaa, 0xaa, 3, 0, 0, 0, 0x88, 0x8e]
+                && eapol.get(6)? & 0x80 != 0)
                 .then(|| eapol.get(17..49).map(<[u8]>::to_vec))
                 .flatten()
         })
@@ -61,7 +65,11 @@ fn every_scenario_parses_and_runs_with_several_seeds() {
             assert_eq!(t.frames, sink.frames.len() as u64);
             assert!(t.decryptable_frames <= t.protected_frames);
             // Timestamps never go backwards.
-            assert!(sink.frames.windows(2).all(|w| w[0].0 <= w[1].0), "{}", b.name);
+            assert!(
+                sink.frames.windows(2).all(|w| w[0].0 <= w[1].0),
+                "{}",
+                b.name
+            );
         }
     }
 }
