@@ -474,7 +474,15 @@ impl Analyzer {
         if let Some(m3) = first_m3 {
             if let (Some(plain), Some(b)) = (&m3.plain, self.bss.get(&x.ap)) {
                 if let (Some((r3, _)), Some(rb)) = (rsne_in(plain), &b.rsne) {
-                    if &r3 != rb {
+                    // FT: M3's RSNE adds PMKR1Name (13.4.2); compare the rest.
+                    let strip = |r: &RsneRepr| {
+                        let mut r = r.clone();
+                        if ft {
+                            r.pmkids = None;
+                        }
+                        r
+                    };
+                    if strip(&r3) != strip(rb) {
                         element_problem = true;
                         found.push(f.make(
                             "rsne-mismatch",

@@ -306,6 +306,11 @@ impl Analyzer {
                 if x.state == State::Open {
                     x.state = State::Completed;
                 }
+                // Completion had been inferred from data; the M4 itself shows up after all.
+                if x.inferred && kind == MsgKind::M4 {
+                    x.inferred = false;
+                    x.reason = None;
+                }
                 if group {
                     pair.open_group = None;
                 }

@@ -1,0 +1,130 @@
+//! Diagnosis closed loop: every simulator scenario, over several seeds, yields exactly the
+//! finding codes its truth file expects (info included), `clean` yields nothing above info;
+//! and each user story (../shared/seeds) is diagnosed in one run with its verdict in the
+//! first lines of the text report.
+
+use std::collections::BTreeSet;
+use std::process::Command;
+
+use rsn_analyzer::report::Report;
+use rsn_analyzer::{Analyzer, FrameIn, KeyMaterial, Link, PassphraseEntry};
+use rsn_capture::{CaptureReader, Decapsulated, FcsStatus};
+use rsn_crypto::{Passphrase, Pmk};
+use rsn_sim::{builtins, run, PcapngSink, Scenario, Truth};
+
+const BIN: &str = env!("CARGO_BIN_EXE_fourway");
+
+fn simulate(name: &str, seed: u64) -> (Vec<u8>, Truth) {
+    let b = rsn_sim::builtin(name).unwrap();
+    let sc = Scenario::from_toml(b.toml).unwrap();
+    let mut sink = PcapngSink::new(Vec::new()).unwrap();
+    let truth = run(&sc, seed, &mut sink).unwrap();
+    (sink.into_inner().unwrap(), truth)
+}
+
+fn keys_of(truth: &Truth) -> KeyMaterial {
+    let mut k = KeyMaterial::default();
+    for n in &truth.networks {
+        if let Some(p) = &n.passphrase {
+            k.passphrases.push(PassphraseEntry {
+                passphrase: Passphrase::new(p).unwrap(),
+                ssid: Some(n.ssid.as_bytes().to_vec()),
+            });
+        }
+        if let Some(h) = &n.pmk {
+            k.pmks.push(Pmk::from_slice(&hex::decode(h).unwrap()).unwrap());
+        }
+    }
+    k
+}
+
+fn analyze(capture: Vec<u8>, keys: KeyMaterial) -> Report {
+    let mut a = Analyzer::new(keys);
+    let mut r = CaptureReader::new(std::io::Cursor::new(capture)).unwrap();
+    while let Some(rec) = r.next_record() {
+        let rec = rec.unwrap();
+        if let Ok(Decapsulated::Dot11 { frame, fcs, .. }) = rec.decap() {
+            a.push(&FrameIn {
+                number: rec.frame,
+                ts_ns: rec.ts_ns,
+                link: Link::Dot11 { frame, fcs_bad: fcs == FcsStatus::Bad },
+            });
+        }
+    }
+    a.finish()
+}
+
+#[test]
+fn every_scenario_yields_exactly_its_expected_findings() {
+    let mut problems = Vec::new();
+    for b in builtins() {
+        for seed in [1u64, 2, 3, rsn_sim::DEFAULT_SEED] {
+            let (cap, truth) = simulate(b.name, seed);
+            let report = analyze(cap, keys_of(&truth));
+            let got: BTreeSet<(String, String)> =
+                report.findings.iter().map(|f| (f.code.clone(), f.sta.clone())).collect();
+            let want: BTreeSet<(String, String)> =
+                truth.expected_findings.iter().map(|f| (f.code.clone(), f.sta.clone())).collect();
+            if got != want {
+                problems.push(format!("{} seed {seed}: expected {want:?}, got {got:?}", b.name));
+            }
+            if b.name == "clean" && report.findings.iter().any(|f| f.severity != "info") {
+                problems.push(format!("clean seed {seed}: {:?}", report.findings));
+            }
+            // The evidence frames of each expected finding are among the finding's frames.
+            for e in &truth.expected_findings {
+                let Some(f) = report.findings.iter().find(|f| f.code == e.code && f.sta == e.sta) else { continue };
+                if !e.frames.is_empty() && !e.frames.iter().any(|n| f.frames.contains(n)) {
+                    problems.push(format!("{} seed {seed}: {} frames {:?} vs truth {:?}", b.name, e.code, f.frames, e.frames));
+                }
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{problems:#?}");
+}
+
+/// The three stories: a scenario each, diagnosed in one `fourway analyze` run, the verdict in
+/// the first lines.
+#[test]
+fn the_three_stories_are_diagnosed_with_the_verdict_first() {
+    let stories: &[(&str, &[&str])] = &[
+        // Windows 7 SP1 rekey M2 with the stale PTK (seed 000).
+        ("win7-stale-ptk-rekey", &["previous PTK"]),
+        // TKIP re-authentication MIC failures (seed 001).
+        ("tkip-reauth-mic-failures", &["Michael MIC failures"]),
+        // The 92-reply thread: two PMKIDs in the FT M2 (seed 002).
+        ("ft-two-pmkids", &["lists 2 PMKID", "MIC itself is valid"]),
+    ];
+    let dir = std::env::temp_dir();
+    for (name, needles) in stories {
+        let cap = dir.join(format!("fourway-story-{}-{name}.pcapng", std::process::id()));
+        let truth_path = dir.join(format!("fourway-story-{}-{name}.json", std::process::id()));
+        let st = Command::new(BIN)
+            .args(["simulate", "--scenario", name, "-o"])
+            .arg(&cap)
+            .arg("--truth")
+            .arg(&truth_path)
+            .output()
+            .unwrap();
+        assert!(st.status.success(), "{name}: {}", String::from_utf8_lossy(&st.stderr));
+        let truth: serde_json::Value = serde_json::from_slice(&std::fs::read(&truth_path).unwrap()).unwrap();
+        let net = &truth["networks"][0];
+        let mut cmd = Command::new(BIN);
+        cmd.arg("analyze").arg(&cap);
+        if let Some(p) = net["passphrase"].as_str() {
+            cmd.args(["--passphrase", p, "--ssid", net["ssid"].as_str().unwrap()]);
+        }
+        if let Some(p) = net["pmk"].as_str() {
+            cmd.args(["--pmk", p]);
+        }
+        let out = cmd.output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{name}: a major finding exits 1");
+        let text = String::from_utf8(out.stdout).unwrap();
+        let head: String = text.lines().take(6).collect::<Vec<_>>().join("\n");
+        for n in *needles {
+            assert!(head.contains(n), "{name}: {n:?} not in the first lines:\n{head}");
+        }
+        let _ = std::fs::remove_file(&cap);
+        let _ = std::fs::remove_file(&truth_path);
+    }
+}
