@@ -17,6 +17,13 @@ pub fn render(w: &mut impl Write, name: &str, r: &Report) -> io::Result<()> {
         "handshakes: {} ({} completed, {} failed, {} incomplete)",
         s.handshakes.total, s.handshakes.completed, s.handshakes.failed, s.handshakes.incomplete
     )?;
+    if !s.timing_reliable {
+        writeln!(
+            w,
+            "note: timestamps are broken ({} go backwards, {} are zero): timing-based conclusions are unreliable",
+            s.timestamps_backwards, s.timestamps_zero
+        )?;
+    }
     if !r.verdicts.is_empty() {
         writeln!(w, "\nVerdict")?;
         for v in &r.verdicts {

@@ -69,6 +69,13 @@ pub struct Summary {
     pub pn_replays: u64,
     /// Client state evicted under the state cap (least recently seen first).
     pub evicted_clients: u64,
+    /// Timestamps that go backwards (merged or reordered files).
+    pub timestamps_backwards: u64,
+    /// Records with a zero timestamp.
+    pub timestamps_zero: u64,
+    /// False when timestamps are broken: timing-based conclusions (retransmission intervals,
+    /// "deauthenticated N ms later") are then unreliable.
+    pub timing_reliable: bool,
 }
 
 /// Handshake counts.

@@ -381,10 +381,48 @@ impl Analyzer {
             if let (true, Some((r, _))) = (ft, &m2_rsne) {
                 let ids = r.pmkid_list();
                 let r1name = self.pmk_r1_name(x);
-                let ok = match r1name {
-                    Some(n) => ids.len() == 1 && ids.first() == Some(&n),
-                    None => ids.len() == 1,
-                };
+                // Exactly one PMKID that is not PMKR1Name: the client derived another key name
+                // (catalog E3/E4).
+                if let (1, Some(n)) = (ids.len(), r1name) {
+                    if ids.first() != Some(&n) {
+                        element_problem = true;
+                        found.push(f.make(
+                            "ft-element-mismatch",
+                            "critical",
+                            "client",
+                            vec![m2.frame],
+                            "13.4.2",
+                            format!("the PMKID in the client's FT Message 2 (frame {}) is not the PMKR1Name the key hierarchy gives", m2.frame),
+                            vec![format!("M2 PMKID {}; PMKR1Name computed from the verified key {}", ids.first().map(hex16).unwrap_or_default(), hex16(&n))],
+                        ));
+                    }
+                }
+                // The MDE in M2 must be the one of the (Re)Association Request (13.4.2).
+                let m2_mde = view(m2).and_then(|k| {
+                    KeyDataItems::new(k.key_data())
+                        .flatten()
+                        .find_map(|i| match i {
+                            KeyDataItem::Element(e) if e.id == eid::MOBILITY_DOMAIN => {
+                                e.data.get(..2).map(|d| [d[0], d[1]])
+                            }
+                            _ => None,
+                        })
+                });
+                if let (Some(a), Some(b)) = (x.assoc.as_ref().and_then(|a| a.mdid), m2_mde) {
+                    if a != b {
+                        element_problem = true;
+                        found.push(f.make(
+                            "ft-element-mismatch",
+                            "critical",
+                            "client",
+                            vec![m2.frame],
+                            "13.4.2",
+                            format!("the MDE in the client's FT Message 2 (frame {}) names MDID {} where its (Re)Association Request named {}", m2.frame, hex::encode(b), hex::encode(a)),
+                            vec![],
+                        ));
+                    }
+                }
+                let ok = ids.len() == 1;
                 if !ok {
                     element_problem = true;
                     let mut ev: Vec<String> = ids

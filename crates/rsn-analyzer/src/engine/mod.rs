@@ -402,6 +402,7 @@ pub struct Analyzer {
     next_slot: u32,
     summary: Summary,
     first_ts: Option<i128>,
+    last_ts: i128,
     input_problems: Vec<report::InputProblem>,
     out: Vec<u8>,
 }
@@ -430,6 +431,7 @@ impl Analyzer {
             next_slot: 1,
             summary: Summary::default(),
             first_ts: None,
+            last_ts: i128::MIN,
             input_problems: Vec::new(),
             out: Vec::with_capacity(4096),
         };
@@ -511,6 +513,14 @@ impl Analyzer {
         if self.first_ts.is_none() {
             self.first_ts = Some(f.ts_ns);
         }
+        // Broken timestamps make timing conclusions unreliable (failure-catalog X4).
+        if f.ts_ns == 0 {
+            self.summary.timestamps_zero += 1;
+        }
+        if f.ts_ns < self.last_ts {
+            self.summary.timestamps_backwards += 1;
+        }
+        self.last_ts = f.ts_ns;
         match f.link {
             Link::Dot11 { frame, fcs_bad } => self.dot11(f.number, f.ts_ns, frame, fcs_bad),
             Link::Ethernet {
@@ -598,6 +608,11 @@ impl Analyzer {
         let mut r = Report::default();
         if self.diagnosis {
             r.findings = self.diagnose();
+            if self.summary.timestamps_backwards > 0 || self.summary.timestamps_zero > 0 {
+                for f in &mut r.findings {
+                    f.evidence.push("the capture's timestamps are broken (zero or going backwards): any time interval above is unreliable".into());
+                }
+            }
         }
         for x in &self.exchanges {
             let outcome = match x.state {
@@ -694,6 +709,8 @@ impl Analyzer {
             });
         }
         r.verdicts = verdicts(&r);
+        self.summary.timing_reliable =
+            self.summary.timestamps_backwards == 0 && self.summary.timestamps_zero == 0;
         r.summary = self.summary;
         r.input_problems = self.input_problems;
         r
