@@ -40,6 +40,20 @@ pub struct SimulateArgs {
     /// Override the unicast data: N frames in total, spread evenly over the clients.
     #[arg(long, value_name = "N")]
     pub frames: Option<u64>,
+    /// Override the number of APs of every network (clients are spread over them).
+    #[arg(long, value_name = "N")]
+    pub aps: Option<u32>,
+    /// Override the AKM of every network (psk, psk-sha256, ft-psk, 8021x, 8021x-sha256,
+    /// ft-8021x, sae).
+    #[arg(long, value_name = "NAME")]
+    pub akm: Option<String>,
+    /// Override the pairwise and group cipher of every network (ccmp, ccmp-256, gcmp,
+    /// gcmp-256, tkip).
+    #[arg(long, value_name = "NAME")]
+    pub cipher: Option<String>,
+    /// Turn Protected Management Frames on (IGTK in M3).
+    #[arg(long)]
+    pub pmf: bool,
 }
 
 fn load(arg: &str) -> anyhow::Result<Scenario> {
@@ -81,6 +95,20 @@ pub fn run_cmd(args: SimulateArgs) -> anyhow::Result<Outcome> {
             return Err(usage("--clients", "must be at least 1"));
         }
         sc.set_clients(n);
+    }
+    if let Some(n) = args.aps {
+        if n == 0 || n > 4096 {
+            return Err(usage("--aps", "must be 1-4096"));
+        }
+        sc.set_aps(n);
+    }
+    if args.akm.is_some() || args.cipher.is_some() || args.pmf {
+        sc.set_suite(
+            args.akm.as_deref(),
+            args.cipher.as_deref(),
+            args.pmf.then_some(true),
+        )
+        .map_err(|e| usage("--akm/--cipher", e))?;
     }
     if let Some(f) = args.frames {
         sc.set_total_frames(f);

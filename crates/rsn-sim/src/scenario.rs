@@ -531,6 +531,68 @@ impl Scenario {
         }
     }
 
+    /// Override the number of APs of every network.
+    pub fn set_aps(&mut self, n: u32) {
+        for net in &mut self.networks {
+            net.aps = n;
+        }
+    }
+
+    /// Override the suites of every network: AKM, cipher (pairwise and group), PMF.
+    /// Switching to a non-PSK AKM turns a passphrase into the PMK it gives (the PSK), so
+    /// the truth names the key a receiver needs; switching to an FT AKM adds a default
+    /// mobility domain.
+    ///
+    /// # Errors
+    /// The result does not validate (unknown names, a key that does not derive).
+    pub fn set_suite(
+        &mut self,
+        akm: Option<&str>,
+        cipher: Option<&str>,
+        pmf: Option<bool>,
+    ) -> Result<(), ScenarioError> {
+        for (i, net) in self.networks.iter_mut().enumerate() {
+            if let Some(a) = akm {
+                let parsed: Akm = a.parse().map_err(|_| err(format!("unknown AKM {a:?}")))?;
+                net.akm = a.to_string();
+                if !parsed.is_psk() {
+                    if let Some(p) = net.passphrase.take() {
+                        let pass = rsn_crypto::Passphrase::new(&p)
+                            .map_err(|e| err(format!("network {i}: {e}")))?;
+                        let pmk = rsn_crypto::psk_from_passphrase(&pass, net.ssid.as_bytes())
+                            .map_err(|e| err(format!("network {i}: {e}")))?;
+                        net.pmk = Some(hex::encode(pmk.expose_secret()));
+                    }
+                }
+                if parsed.is_ft() && net.ft.is_none() {
+                    net.ft = Some(FtSpec {
+                        mdid: "a1b2".into(),
+                        r0kh_id: "r0kh.fourway.example".into(),
+                        pmkid_policy: default_policy(),
+                    });
+                }
+                if !parsed.is_ft() {
+                    net.ft = None;
+                }
+            }
+            if let Some(c) = cipher {
+                net.pairwise = c.to_string();
+                net.group = c.to_string();
+                if c.parse::<Cipher>()
+                    .is_ok_and(|c| c.normalized() == Cipher::TKIP)
+                {
+                    // tshark (4.0) does not decrypt TKIP group-addressed frames, and a
+                    // TKIP network's group traffic is TKIP: keep the capture checkable.
+                    net.group_data.frames = 0;
+                }
+            }
+            if let Some(p) = pmf {
+                net.pmf = p;
+            }
+        }
+        self.validate()
+    }
+
     /// Override the data: `total` unicast frames spread evenly over all clients
     /// (the rounding remainder is dropped, so every client sends the same number).
     pub fn set_total_frames(&mut self, total: u64) {

@@ -133,3 +133,78 @@ fn every_scenario_closes_the_loop() {
     }
     assert!(problems.is_empty(), "{problems:#?}");
 }
+
+/// `clean` under every AKM and cipher the machines run, with PMF, several APs and a lossy
+/// medium: the analyzer decrypts exactly the decryptable frames and counts the same
+/// handshakes.
+#[test]
+fn suite_matrix_closes_the_loop() {
+    let variants: &[(&str, &str, bool, u32, f64)] = &[
+        ("psk", "ccmp", false, 1, 0.0),
+        ("psk", "gcmp", false, 1, 0.0),
+        ("psk", "ccmp-256", false, 1, 0.0),
+        ("psk", "gcmp-256", false, 1, 0.0),
+        ("psk", "tkip", false, 1, 0.0),
+        ("psk-sha256", "ccmp", true, 1, 0.0),
+        ("8021x", "ccmp", false, 2, 0.0),
+        ("8021x-sha256", "gcmp", true, 1, 0.0),
+        ("sae", "ccmp", true, 1, 0.0),
+        ("ft-psk", "ccmp", false, 2, 0.0),
+        ("ft-8021x", "ccmp", false, 1, 0.0),
+        ("psk", "ccmp", false, 1, 0.3),
+    ];
+    let mut problems = Vec::new();
+    for &(akm, cipher, pmf, aps, loss) in variants {
+        let mut sc = Scenario::from_toml(rsn_sim::builtin("clean").unwrap().toml).unwrap();
+        sc.set_clients(4);
+        sc.set_aps(aps);
+        sc.set_suite(Some(akm), Some(cipher), Some(pmf)).unwrap();
+        sc.air.loss = loss;
+        let mut sink = PcapngSink::new(Vec::new()).unwrap();
+        let truth = run(&sc, 5, &mut sink).unwrap();
+        let (report, decrypted) = analyze(sink.into_inner().unwrap(), &truth);
+        let s = &report.summary;
+        let label = format!("{akm}/{cipher} pmf={pmf} aps={aps} loss={loss}");
+        eprintln!(
+            "{label:40} frames {:5} decryptable {:5} analyzer {:5} hs {:?} / {:?} findings {:?}",
+            truth.frames,
+            truth.decryptable_frames,
+            decrypted.len(),
+            truth.handshakes,
+            s.handshakes,
+            report
+                .findings
+                .iter()
+                .map(|f| f.code.as_str())
+                .collect::<Vec<_>>()
+        );
+        if truth.handshakes.completed != 4 || truth.handshakes.failed != 0 {
+            problems.push(format!(
+                "{label}: not every client completed: {:?}",
+                truth.handshakes
+            ));
+        }
+        let want: Vec<u64> = truth.decryptable_numbers().collect();
+        if want != decrypted {
+            problems.push(format!(
+                "{label}: truth {} decryptable, analyzer decrypted {}",
+                want.len(),
+                decrypted.len()
+            ));
+        }
+        let h = s.handshakes;
+        if (h.total, h.completed, h.failed)
+            != (
+                truth.handshakes.total,
+                truth.handshakes.completed,
+                truth.handshakes.failed,
+            )
+        {
+            problems.push(format!(
+                "{label}: handshakes truth {:?} analyzer {:?}",
+                truth.handshakes, h
+            ));
+        }
+    }
+    assert!(problems.is_empty(), "{problems:#?}");
+}
