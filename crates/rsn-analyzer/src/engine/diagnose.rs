@@ -16,7 +16,7 @@ use rsn_wire::element::{id as eid, ElementBody, RsneRepr};
 use rsn_wire::kde::{Kde, KeyDataItem, KeyDataItems};
 use rsn_wire::{Akm, Cipher, MacAddr};
 
-use super::eapol::{derive_one, verify, FtIds};
+use super::eapol::{derive_one, verify};
 use super::*;
 use crate::classify::MsgKind;
 use crate::exchange::{Exchange, Kind, MicState, MsgRec, State};
@@ -772,17 +772,8 @@ impl Analyzer {
             } else {
                 Cipher::CCMP128
             });
-        let ssid = pair
-            .and_then(|p| p.ssid.clone())
-            .or_else(|| self.bss.get(&ap).and_then(|b| b.ssid.clone()));
-        let ft_ids = pair.map(|p| FtIds {
-            mdid: p.mdid.or(self
-                .bss
-                .get(&ap)
-                .and_then(|b| b.mde.as_ref().map(|m| m.mdid))),
-            r0kh_id: p.r0kh_id.clone(),
-            r1kh_id: p.r1kh_id,
-        });
+        let (ssid, ft_ids) = self.derive_context(ap, sta);
+        let ft_ids = Some(ft_ids);
         let anonces = x.anonces();
         let snonces = x.snonces();
         let verifies = |c: &Candidate, a: Akm, ci: Cipher, an: &[[u8; 32]]| -> Option<[u8; 32]> {

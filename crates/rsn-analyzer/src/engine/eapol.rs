@@ -619,18 +619,9 @@ impl Analyzer {
         let pair = self.pairs.get(&(ap, sta));
         let akm = x.akm.or(pair.and_then(|p| p.akm));
         let cipher = x.cipher.or(pair.and_then(|p| p.cipher));
-        let ssid = pair
-            .and_then(|p| p.ssid.clone())
-            .or_else(|| self.bss.get(&ap).and_then(|b| b.ssid.clone()));
         let known_source = pair.and_then(|p| p.verified_source);
-        let ft_ids = pair.map(|p| FtIds {
-            mdid: p.mdid.or(self
-                .bss
-                .get(&ap)
-                .and_then(|b| b.mde.as_ref().map(|m| m.mdid))),
-            r0kh_id: p.r0kh_id.clone(),
-            r1kh_id: p.r1kh_id,
-        });
+        let (ssid, ft_ids) = self.derive_context(ap, sta);
+        let ft_ids = Some(ft_ids);
         let mut cands = self.pmks.candidates(&self.keys, ssid.as_deref(), akm);
         if let Some(s) = known_source {
             cands.sort_by_key(|c| c.source != s);
