@@ -1,6 +1,39 @@
 //! Scenarios as data (s2n-quic-sim `plans/*.toml`): networks, clients, their data, the
 //! timeline, and the faults switched on in each role. Parsing validates everything the
-//! runner relies on, so a scenario that parses runs.
+//! runner relies on, so a scenario that parses runs. Unknown fields are errors.
+//!
+//! ```toml
+//! name = "win7-stale-ptk-rekey"
+//! description = "one line for --list"
+//! duration_ms = 10000                      # virtual time cap
+//!
+//! [[network]]                              # one SSID; repeat for more
+//! ssid = "corp"
+//! passphrase = "rekey every twelve hours"  # or pmk = "<64 hex>"
+//! akm = "psk"                              # psk, psk-sha256, ft-psk, 8021x, 8021x-sha256, ft-8021x, sae
+//! pairwise = "ccmp"                        # ccmp, ccmp-256, gcmp, gcmp-256, tkip
+//! group = "ccmp"
+//! pmf = false
+//! aps = 1                                  # BSSIDs serving the SSID
+//! group_data = { frames = 20, interval_us = 10000 }
+//! # ft = { mdid = "a1b2", r0kh_id = "r0kh.example", pmkid_policy = "strict" }
+//! faults = { early_install = true }        # rsn_handshake::AuthenticatorFaults, by name
+//!
+//! [[client]]                               # a group of identical clients
+//! count = 1
+//! # passphrase = "wrong"                   # the client's own key (wrong PSK)
+//! data = { frames = 60, interval_us = 10000, direction = "both" }
+//! events = [{ at_ms = 300, action = "rekey" }]   # rekey, group-rekey, deauth
+//! rejoin_after_ms = 2000
+//! faults = { stale_ptk_on_rekey = true }   # rsn_handshake::SupplicantFaults, by name
+//!
+//! [air]                                    # the medium
+//! loss = 0.0
+//! drop = [{ client = 0, msg = "m4", nth = 1 }]
+//!
+//! [sniffer]                                # capture faults: frames missing from the capture only
+//! drop = [{ client = 0, msg = "m2" }]
+//! ```
 
 use core::fmt;
 

@@ -166,3 +166,26 @@ pub(crate) fn push_range(v: &mut Vec<[u64; 2]>, n: u64) {
     }
     v.push([n, n]);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranges_merge_consecutive_frames() {
+        let mut v = Vec::new();
+        for n in [3, 4, 5, 7, 9, 10] {
+            push_range(&mut v, n);
+        }
+        assert_eq!(v, vec![[3, 5], [7, 7], [9, 10]]);
+        let t = Truth {
+            decryptable: v,
+            ..Default::default()
+        };
+        assert!(t.is_decryptable(4) && !t.is_decryptable(6));
+        assert_eq!(
+            t.decryptable_numbers().collect::<Vec<_>>(),
+            vec![3, 4, 5, 7, 9, 10]
+        );
+    }
+}
