@@ -69,6 +69,12 @@ pub struct Summary {
     pub pn_replays: u64,
     /// Client state evicted under the state cap (least recently seen first).
     pub evicted_clients: u64,
+    /// The state cap: (AP, client) pairs tracked at once.
+    pub max_clients: u64,
+    /// BSSes evicted under their cap.
+    pub evicted_bss: u64,
+    /// Times a bounded lookup table (MAC-retry sequence numbers, PN states) was reset full.
+    pub table_resets: u64,
     /// Timestamps that go backwards (merged or reordered files).
     pub timestamps_backwards: u64,
     /// Records with a zero timestamp.

@@ -88,7 +88,9 @@ impl Analyzer {
                 }
                 let from_supplicant = ta == k.1;
                 let dir = usize::from(from_supplicant);
+                let now = self.summary.frames;
                 let pair = self.pairs.get_mut(&k)?;
+                pair.last_seen = now;
                 pair.protected += 1;
                 // The key that worked last for this direction first, then the others.
                 let mut order: Vec<usize> = (0..pair.ptks.len()).collect();

@@ -23,6 +23,9 @@ use crate::exchange::{Exchange, Kind, MicState, MsgRec, State};
 use crate::keys::{Candidate, KeySource};
 use crate::report::Finding;
 
+/// M2s answering one ANonce: (frame, SNonce).
+type SnonceUses = Vec<(u64, [u8; 32])>;
+
 /// Severity ranks, worst first.
 pub(crate) fn severity_rank(s: &str) -> u8 {
     match s {
@@ -38,6 +41,7 @@ struct F<'a> {
 }
 
 impl F<'_> {
+    #[allow(clippy::too_many_arguments)]
     fn make(
         &self,
         code: &str,
@@ -191,7 +195,7 @@ impl Analyzer {
         // --- SNonce: one per handshake (12.7.6.3): M2s answering M1s with the same ANonce
         // (paired by replay counter) must carry the same SNonce.
         {
-            let mut by_anonce: Vec<([u8; 32], Vec<(u64, [u8; 32])>)> = Vec::new();
+            let mut by_anonce: Vec<([u8; 32], SnonceUses)> = Vec::new();
             for m2 in msgs(MsgKind::M2) {
                 let Some(m1) = msgs(MsgKind::M1).find(|m1| m1.replay_counter == m2.replay_counter)
                 else {
@@ -760,10 +764,7 @@ impl Analyzer {
         let raw: Vec<u8> = m2.raw.as_deref()?.to_vec();
         let version = m2.version;
         let pair = self.pairs.get(&(ap, sta));
-        let akm = x
-            .akm
-            .or(pair.and_then(|p| p.akm))
-            .unwrap_or(if version == 1 { Akm::PSK } else { Akm::PSK });
+        let akm = x.akm.or(pair.and_then(|p| p.akm)).unwrap_or(Akm::PSK);
         let cipher = x
             .cipher
             .or(pair.and_then(|p| p.cipher))

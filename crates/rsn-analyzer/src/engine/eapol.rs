@@ -98,7 +98,7 @@ impl Analyzer {
             (ra, ta)
         };
         let pkey = (auth, supp);
-        self.pairs.entry(pkey).or_insert_with(Pair::new);
+        self.pair(pkey);
         let open =
             self.pairs
                 .get(&pkey)
@@ -576,7 +576,7 @@ impl Analyzer {
         }
         // The messages to test: every M2 (its own SNonce; the ANonce of the M1 it answers, by
         // replay counter, first), else an M3 or M4 with every nonce pair.
-        let mut probes: Vec<(Vec<u8>, u8, Vec<[u8; 32]>, Vec<[u8; 32]>)> = Vec::new();
+        let mut probes: Vec<Probe> = Vec::new();
         for m in x
             .messages
             .iter()
@@ -645,15 +645,7 @@ impl Analyzer {
             None if probe_version == 1 => vec![Cipher::TKIP],
             None => vec![Cipher::CCMP128],
         };
-        let mut found: Option<(
-            Arc<Ptk>,
-            KeySource,
-            Akm,
-            Cipher,
-            [u8; 32],
-            [u8; 32],
-            Arc<rsn_crypto::Pmk>,
-        )> = None;
+        let mut found: Option<Found> = None;
         'search: for c in &cands {
             for a in &akms {
                 for ci in &ciphers {
@@ -863,6 +855,20 @@ impl Analyzer {
         }
     }
 }
+
+/// A message to test candidate keys on: (EAPOL frame, descriptor version, ANonces, SNonces).
+type Probe = (Vec<u8>, u8, Vec<[u8; 32]>, Vec<[u8; 32]>);
+
+/// What verified: (PTK, key source, AKM, cipher, ANonce, SNonce, PMK or XXKey).
+type Found = (
+    Arc<Ptk>,
+    KeySource,
+    Akm,
+    Cipher,
+    [u8; 32],
+    [u8; 32],
+    Arc<rsn_crypto::Pmk>,
+);
 
 /// Longest silence inside one exchange.
 const EXCHANGE_GAP_NS: i128 = 10_000_000_000;

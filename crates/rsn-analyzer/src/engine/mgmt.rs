@@ -26,7 +26,7 @@ impl Analyzer {
             MgmtRepr::Beacon(b) | MgmtRepr::ProbeResp(b) => self.bss_update(n, a2, b.elements),
             MgmtRepr::AssocReq { elements, .. } | MgmtRepr::ReassocReq { elements, .. } => {
                 let reassoc = matches!(m, MgmtRepr::ReassocReq { .. });
-                let pair = self.pairs.entry((a1, a2)).or_insert_with(Pair::new);
+                let pair = self.pair((a1, a2));
                 pair.epoch = pair.epoch.wrapping_add(1);
                 let mut detail = String::new();
                 if let Some(e) = Elements::find(elements, eid::SSID) {
@@ -79,12 +79,8 @@ impl Analyzer {
                     },
                 );
                 // A new association starts a new key context: open exchanges end here.
-                if let Some(i) = pair.open.take() {
-                    if let Some(x) = self.exchanges.get_mut(i) {
-                        x.fail(format!("the client (re)associated at frame {n}"));
-                    }
-                }
-                if let Some(i) = pair.open_group.take() {
+                let open = [pair.open.take(), pair.open_group.take()];
+                for i in open.into_iter().flatten() {
                     if let Some(x) = self.exchanges.get_mut(i) {
                         x.fail(format!("the client (re)associated at frame {n}"));
                     }
@@ -92,7 +88,7 @@ impl Analyzer {
             }
             MgmtRepr::AssocResp(r) | MgmtRepr::ReassocResp(r) => {
                 let reassoc = matches!(m, MgmtRepr::ReassocResp(_));
-                let pair = self.pairs.entry((a2, a1)).or_insert_with(Pair::new);
+                let pair = self.pair((a2, a1));
                 if let Some(fte) = Elements::find(r.elements, eid::FAST_BSS_TRANSITION)
                     .and_then(|e| FteRepr::parse(e.data).ok())
                 {
@@ -124,7 +120,7 @@ impl Analyzer {
                 } else {
                     (a1, a2, "sta")
                 };
-                let pair = self.pairs.entry((ap, sta)).or_insert_with(Pair::new);
+                let pair = self.pair((ap, sta));
                 Evidence::push_capped(
                     &mut pair.events,
                     report::Event {
@@ -152,7 +148,7 @@ impl Analyzer {
                 if sta.is_group() {
                     targets.extend(self.pairs.keys().filter(|(a, _)| *a == ap).copied());
                 } else {
-                    self.pairs.entry((ap, sta)).or_insert_with(Pair::new);
+                    self.pair((ap, sta));
                     targets.push((ap, sta));
                 }
                 for key in targets {
@@ -197,6 +193,7 @@ impl Analyzer {
             first_frame: n,
             ..Bss::default()
         });
+        b.last_seen = n;
         if b.last_elements == elements {
             return;
         }

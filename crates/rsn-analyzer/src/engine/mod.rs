@@ -72,6 +72,13 @@ pub struct Limits {
     pub max_input_problems: usize,
     /// Key exchanges kept for the report.
     pub max_exchanges: usize,
+    /// (AP, client) pairs tracked at once; beyond it the least recently seen are evicted.
+    pub max_clients: usize,
+    /// BSSes tracked at once (least recently announced evicted).
+    pub max_bss: usize,
+    /// Transmitters whose last sequence number is kept for MAC-retry detection, and
+    /// (key, transmitter, TID) packet-number states: each table is reset when it fills.
+    pub max_table: usize,
 }
 
 impl Default for Limits {
@@ -79,6 +86,9 @@ impl Default for Limits {
         Limits {
             max_input_problems: 1000,
             max_exchanges: 100_000,
+            max_clients: 32_768,
+            max_bss: 16_384,
+            max_table: 262_144,
         }
     }
 }
@@ -95,6 +105,8 @@ struct Bss {
     gtks: Vec<GroupKey>,
     /// Elements seen last time, to skip re-parsing identical beacons.
     last_elements: Vec<u8>,
+    /// Frame counter when last announced.
+    last_seen: u64,
 }
 
 /// A group key of a BSS.
@@ -106,6 +118,8 @@ struct GroupKey {
 
 /// The state of one (AP, client) pair.
 struct Pair {
+    /// Frame counter when last seen (for least-recently-seen eviction).
+    last_seen: u64,
     akm: Option<Akm>,
     cipher: Option<Cipher>,
     group_cipher: Option<Cipher>,
@@ -231,6 +245,7 @@ struct PtkSlot {
 impl Pair {
     fn new() -> Self {
         Pair {
+            last_seen: 0,
             akm: None,
             cipher: None,
             group_cipher: None,
@@ -464,6 +479,59 @@ impl Analyzer {
         a
     }
 
+    /// The pair's state, created if new; evicts the least recently seen pairs when the table
+    /// is full so memory stays bounded under a flood of fake stations.
+    fn pair(&mut self, key: (MacAddr, MacAddr)) -> &mut Pair {
+        if !self.pairs.contains_key(&key) && self.pairs.len() >= self.limits.max_clients.max(1) {
+            self.evict_pairs();
+        }
+        let now = self.summary.frames;
+        let p = self.pairs.entry(key).or_insert_with(Pair::new);
+        p.last_seen = now;
+        p
+    }
+
+    /// Drop the least recently seen eighth of the pairs (their exchanges stay in the report).
+    fn evict_pairs(&mut self) {
+        let n = (self.limits.max_clients / 8).max(1);
+        let mut ages: Vec<(u64, (MacAddr, MacAddr))> =
+            self.pairs.iter().map(|(k, p)| (p.last_seen, *k)).collect();
+        ages.sort_unstable();
+        for (_, k) in ages.into_iter().take(n) {
+            if let Some(p) = self.pairs.remove(&k) {
+                for i in [p.open, p.open_group].into_iter().flatten() {
+                    if let Some(x) = self.exchanges.get_mut(i) {
+                        x.fail("the client's state was evicted (too many stations in the capture)");
+                    }
+                }
+                self.summary.evicted_clients += 1;
+            }
+        }
+    }
+
+    /// Keep the other tables bounded: a full table is reset (counted), never grown.
+    fn bound_tables(&mut self) {
+        let cap = self.limits.max_table.max(1);
+        if self.last_seq.len() > cap {
+            self.last_seq.clear();
+            self.summary.table_resets += 1;
+        }
+        if self.pn.len() > cap {
+            self.pn.clear();
+            self.summary.table_resets += 1;
+        }
+        if self.bss.len() > self.limits.max_bss.max(1) {
+            let n = (self.limits.max_bss / 8).max(1);
+            let mut ages: Vec<(u64, MacAddr)> =
+                self.bss.iter().map(|(k, b)| (b.last_seen, *k)).collect();
+            ages.sort_unstable();
+            for (_, k) in ages.into_iter().take(n) {
+                self.bss.remove(&k);
+                self.summary.evicted_bss += 1;
+            }
+        }
+    }
+
     /// Turn the diagnosis (data-plane evidence and findings) off, e.g. to measure what it
     /// costs. Reconstruction, MIC verification and decryption are unaffected.
     pub fn set_diagnosis(&mut self, on: bool) {
@@ -521,6 +589,9 @@ impl Analyzer {
             self.summary.timestamps_backwards += 1;
         }
         self.last_ts = f.ts_ns;
+        if self.summary.frames % 4096 == 0 {
+            self.bound_tables();
+        }
         match f.link {
             Link::Dot11 { frame, fcs_bad } => self.dot11(f.number, f.ts_ns, frame, fcs_bad),
             Link::Ethernet {
@@ -709,6 +780,7 @@ impl Analyzer {
             });
         }
         r.verdicts = verdicts(&r);
+        self.summary.max_clients = self.limits.max_clients as u64;
         self.summary.timing_reliable =
             self.summary.timestamps_backwards == 0 && self.summary.timestamps_zero == 0;
         r.summary = self.summary;
