@@ -54,6 +54,9 @@ pub struct AnalyzeArgs {
     /// Skip the diagnosis (to measure its cost): reconstruction and decryption only.
     #[arg(long, hide = true)]
     pub no_diagnosis: bool,
+    /// Print the derived keys (PMK, KCK, KEK, TK, GTKs): keys appear in no output without it.
+    #[arg(long)]
+    pub show_keys: bool,
 }
 
 /// `fourway decrypt`.

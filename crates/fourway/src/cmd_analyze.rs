@@ -13,6 +13,7 @@ pub fn run(args: AnalyzeArgs) -> anyhow::Result<Outcome> {
     let keys = args.keys.material()?;
     let mut analyzer = Analyzer::new(keys);
     analyzer.set_diagnosis(!args.no_diagnosis);
+    analyzer.set_show_keys(args.show_keys);
     capture::run(&args.capture, &mut analyzer, |_| Ok(()))?;
     let report = analyzer.finish();
     let mut out = std::io::stdout().lock();

@@ -128,6 +128,13 @@ pub fn render(w: &mut impl Write, name: &str, r: &Report) -> io::Result<()> {
                     if m.encrypted { "  (encrypted)" } else { "" }
                 )?;
             }
+            if let Some(k) = &h.keys {
+                writeln!(
+                    w,
+                    "      keys: pmk={} kck={} kek={} tk={}",
+                    k.pmk, k.kck, k.kek, k.tk
+                )?;
+            }
             if let Some(reason) = &h.reason {
                 writeln!(w, "      {reason}")?;
             }

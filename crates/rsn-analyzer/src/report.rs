@@ -140,6 +140,9 @@ pub struct Network {
     pub mdid: Option<String>,
     /// First frame announcing it.
     pub first_frame: u64,
+    /// Group keys learned from M3/G1 (key id, hex), only with `--show-keys`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub gtks: Vec<(u8, String)>,
 }
 
 /// A client of an AP.
@@ -223,6 +226,22 @@ pub struct Handshake {
     pub inferred: Vec<String>,
     /// Codes of the findings whose evidence frames are this handshake's messages.
     pub findings: Vec<String>,
+    /// The derived keys, only when asked for (`--show-keys`): never otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub keys: Option<Keys>,
+}
+
+/// Keys of a handshake, in hex (only with `--show-keys`).
+#[derive(Debug, Clone, Serialize)]
+pub struct Keys {
+    /// PMK (for FT: XXKey).
+    pub pmk: String,
+    /// KCK.
+    pub kck: String,
+    /// KEK.
+    pub kek: String,
+    /// TK.
+    pub tk: String,
 }
 
 /// One message of a key exchange.

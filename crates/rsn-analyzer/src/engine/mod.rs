@@ -399,6 +399,8 @@ const GTK_RING: usize = 8;
 pub struct Analyzer {
     /// Diagnosis on (the default): evidence gathering while reading, findings at the end.
     diagnosis: bool,
+    /// Put derived keys into the report (`--show-keys`); off by default.
+    show_keys: bool,
     keys: KeyMaterial,
     pmks: PmkCache,
     limits: Limits,
@@ -432,6 +434,7 @@ impl Analyzer {
     pub fn with_limits(keys: KeyMaterial, limits: Limits) -> Self {
         let mut a = Analyzer {
             diagnosis: true,
+            show_keys: false,
             keys,
             pmks: PmkCache::default(),
             limits,
@@ -477,6 +480,12 @@ impl Analyzer {
             }
         }
         a
+    }
+
+    /// Include derived keys (PMK, KCK, KEK, TK, GTKs) in the report. Off by default: keys
+    /// never reach an output unless the user asks.
+    pub fn set_show_keys(&mut self, on: bool) {
+        self.show_keys = on;
     }
 
     /// The pair's state, created if new; evicts the least recently seen pairs when the table
@@ -725,6 +734,15 @@ impl Analyzer {
                 } else {
                     Vec::new()
                 },
+                keys: match (&x.ptk, &x.key, self.show_keys) {
+                    (Some(p), Some(k), true) => Some(report::Keys {
+                        pmk: hex::encode(k.expose_secret()),
+                        kck: hex::encode(p.kck.expose_secret()),
+                        kek: hex::encode(p.kek.expose_secret()),
+                        tk: hex::encode(p.tk.expose_secret()),
+                    }),
+                    _ => None,
+                },
                 findings: r
                     .findings
                     .iter()
@@ -745,7 +763,15 @@ impl Analyzer {
             if b.first_frame == 0 && b.ssid.is_none() && b.rsne.is_none() {
                 continue;
             }
-            r.networks.push(network(mac, b));
+            let mut n = network(mac, b);
+            if self.show_keys {
+                n.gtks = b
+                    .gtks
+                    .iter()
+                    .map(|g| (g.key_id, hex::encode(g.key.as_slice())))
+                    .collect();
+            }
+            r.networks.push(n);
         }
         let mut pairs: Vec<(&(MacAddr, MacAddr), &Pair)> = self.pairs.iter().collect();
         pairs.sort_by_key(|(k, _)| **k);
