@@ -55,6 +55,9 @@ pub fn run(
         bar
     });
     while let Some(r) = reader.next_record() {
+        if crate::interrupted() {
+            break;
+        }
         let rec = match r {
             Ok(rec) => rec,
             Err(e) => {

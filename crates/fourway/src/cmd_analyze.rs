@@ -15,7 +15,9 @@ pub fn run(args: AnalyzeArgs) -> anyhow::Result<Outcome> {
     analyzer.set_diagnosis(!args.no_diagnosis);
     analyzer.set_show_keys(args.show_keys);
     capture::run(&args.capture, &mut analyzer, |_| Ok(()))?;
-    let report = analyzer.finish();
+    let mut report = analyzer.finish();
+    // Ctrl-C: report what was read so far, and say so.
+    report.summary.interrupted = crate::interrupted();
     let mut out = std::io::stdout().lock();
     if args.json {
         serde_json::to_writer_pretty(&mut out, &report)?;
@@ -24,6 +26,9 @@ pub fn run(args: AnalyzeArgs) -> anyhow::Result<Outcome> {
         text::render(&mut out, &args.capture.display().to_string(), &report)?;
     }
     out.flush()?;
+    if report.summary.interrupted {
+        return Ok(Outcome::Interrupted);
+    }
     Ok(outcome(&report))
 }
 

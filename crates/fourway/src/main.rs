@@ -27,6 +27,15 @@ pub enum Outcome {
     Clean,
     /// Problems were found (exit 1).
     Problems,
+    /// Stopped by SIGINT after printing what it had (exit 130, as shells report it).
+    Interrupted,
+}
+
+static INTERRUPTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Has the user pressed Ctrl-C (SIGINT)? Long loops check this and stop early.
+pub fn interrupted() -> bool {
+    INTERRUPTED.load(std::sync::atomic::Ordering::Relaxed)
 }
 
 /// A usage error: one line on stderr naming the argument, exit code 2.
@@ -48,9 +57,17 @@ pub fn usage(arg: &str, what: impl std::fmt::Display) -> anyhow::Error {
 
 fn main() -> ExitCode {
     let args = cli::Cli::parse();
+    // The first Ctrl-C asks the running command to stop and report what it has; a second
+    // one ends the process at once.
+    let _ = ctrlc::set_handler(|| {
+        if INTERRUPTED.swap(true, std::sync::atomic::Ordering::SeqCst) {
+            std::process::exit(130);
+        }
+    });
     match cli::run(args) {
         Ok(Outcome::Clean) => ExitCode::from(0),
         Ok(Outcome::Problems) => ExitCode::from(1),
+        Ok(Outcome::Interrupted) => ExitCode::from(130),
         Err(err) => {
             if is_broken_pipe(&err) {
                 return ExitCode::from(0);
@@ -66,5 +83,8 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
     err.chain().any(|e| {
         e.downcast_ref::<std::io::Error>()
             .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            // serde_json wraps the io::Error without exposing it as a source.
+            || e.downcast_ref::<serde_json::Error>()
+                .is_some_and(|j| j.io_error_kind() == Some(std::io::ErrorKind::BrokenPipe))
     })
 }

@@ -17,6 +17,13 @@ pub fn render(w: &mut impl Write, name: &str, r: &Report) -> io::Result<()> {
         "handshakes: {} ({} completed, {} failed, {} incomplete)",
         s.handshakes.total, s.handshakes.completed, s.handshakes.failed, s.handshakes.incomplete
     )?;
+    if s.interrupted {
+        writeln!(
+            w,
+            "note: interrupted (Ctrl-C) after {} frames: this report covers only what was read",
+            s.frames
+        )?;
+    }
     if !s.timing_reliable {
         writeln!(
             w,

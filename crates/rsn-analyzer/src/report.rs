@@ -79,6 +79,8 @@ pub struct Summary {
     pub timestamps_backwards: u64,
     /// Records with a zero timestamp.
     pub timestamps_zero: u64,
+    /// The run was interrupted (Ctrl-C) before the end of the capture: partial results.
+    pub interrupted: bool,
     /// False when timestamps are broken: timing-based conclusions (retransmission intervals,
     /// "deauthenticated N ms later") are then unreliable.
     pub timing_reliable: bool,
