@@ -87,7 +87,9 @@ fn finding(
 
 fn ms(a: i128, b: i128) -> String {
     let d = (b - a) as f64 / 1e6;
-    if d.abs() < 1000.0 {
+    if d.abs() < 10.0 {
+        format!("{d:.1} ms")
+    } else if d.abs() < 1000.0 {
         format!("{d:.0} ms")
     } else {
         format!("{:.1} s", d / 1000.0)
@@ -445,7 +447,7 @@ impl Analyzer {
                         .collect();
                     let mic = match m2.mic {
                         MicState::Valid => "the MIC itself is valid, so an AP log of 'invalid MIC' is a mislabel of the element check".to_string(),
-                        MicState::Invalid => "the MIC does not verify either".to_string(),
+                        MicState::Invalid => "the MIC does not verify with the key material given either".to_string(),
                         _ => "the MIC could not be checked without key material (a passphrase/PSK or MSK would tell whether it is valid)".to_string(),
                     };
                     ev.push(mic.clone());
