@@ -32,7 +32,8 @@ fn keys_of(truth: &Truth) -> KeyMaterial {
             });
         }
         if let Some(h) = &n.pmk {
-            k.pmks.push(Pmk::from_slice(&hex::decode(h).unwrap()).unwrap());
+            k.pmks
+                .push(Pmk::from_slice(&hex::decode(h).unwrap()).unwrap());
         }
     }
     k
@@ -47,7 +48,10 @@ fn analyze(capture: Vec<u8>, keys: KeyMaterial) -> Report {
             a.push(&FrameIn {
                 number: rec.frame,
                 ts_ns: rec.ts_ns,
-                link: Link::Dot11 { frame, fcs_bad: fcs == FcsStatus::Bad },
+                link: Link::Dot11 {
+                    frame,
+                    fcs_bad: fcs == FcsStatus::Bad,
+                },
             });
         }
     }
@@ -61,21 +65,39 @@ fn every_scenario_yields_exactly_its_expected_findings() {
         for seed in [1u64, 2, 3, rsn_sim::DEFAULT_SEED] {
             let (cap, truth) = simulate(b.name, seed);
             let report = analyze(cap, keys_of(&truth));
-            let got: BTreeSet<(String, String)> =
-                report.findings.iter().map(|f| (f.code.clone(), f.sta.clone())).collect();
-            let want: BTreeSet<(String, String)> =
-                truth.expected_findings.iter().map(|f| (f.code.clone(), f.sta.clone())).collect();
+            let got: BTreeSet<(String, String)> = report
+                .findings
+                .iter()
+                .map(|f| (f.code.clone(), f.sta.clone()))
+                .collect();
+            let want: BTreeSet<(String, String)> = truth
+                .expected_findings
+                .iter()
+                .map(|f| (f.code.clone(), f.sta.clone()))
+                .collect();
             if got != want {
-                problems.push(format!("{} seed {seed}: expected {want:?}, got {got:?}", b.name));
+                problems.push(format!(
+                    "{} seed {seed}: expected {want:?}, got {got:?}",
+                    b.name
+                ));
             }
             if b.name == "clean" && report.findings.iter().any(|f| f.severity != "info") {
                 problems.push(format!("clean seed {seed}: {:?}", report.findings));
             }
             // The evidence frames of each expected finding are among the finding's frames.
             for e in &truth.expected_findings {
-                let Some(f) = report.findings.iter().find(|f| f.code == e.code && f.sta == e.sta) else { continue };
+                let Some(f) = report
+                    .findings
+                    .iter()
+                    .find(|f| f.code == e.code && f.sta == e.sta)
+                else {
+                    continue;
+                };
                 if !e.frames.is_empty() && !e.frames.iter().any(|n| f.frames.contains(n)) {
-                    problems.push(format!("{} seed {seed}: {} frames {:?} vs truth {:?}", b.name, e.code, f.frames, e.frames));
+                    problems.push(format!(
+                        "{} seed {seed}: {} frames {:?} vs truth {:?}",
+                        b.name, e.code, f.frames, e.frames
+                    ));
                 }
             }
         }
@@ -97,7 +119,10 @@ fn the_three_stories_are_diagnosed_with_the_verdict_first() {
     ];
     let dir = std::env::temp_dir();
     for (name, needles) in stories {
-        let cap = dir.join(format!("fourway-story-{}-{name}.pcapng", std::process::id()));
+        let cap = dir.join(format!(
+            "fourway-story-{}-{name}.pcapng",
+            std::process::id()
+        ));
         let truth_path = dir.join(format!("fourway-story-{}-{name}.json", std::process::id()));
         let st = Command::new(BIN)
             .args(["simulate", "--scenario", name, "-o"])
@@ -106,8 +131,13 @@ fn the_three_stories_are_diagnosed_with_the_verdict_first() {
             .arg(&truth_path)
             .output()
             .unwrap();
-        assert!(st.status.success(), "{name}: {}", String::from_utf8_lossy(&st.stderr));
-        let truth: serde_json::Value = serde_json::from_slice(&std::fs::read(&truth_path).unwrap()).unwrap();
+        assert!(
+            st.status.success(),
+            "{name}: {}",
+            String::from_utf8_lossy(&st.stderr)
+        );
+        let truth: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&truth_path).unwrap()).unwrap();
         let net = &truth["networks"][0];
         let mut cmd = Command::new(BIN);
         cmd.arg("analyze").arg(&cap);
@@ -118,11 +148,18 @@ fn the_three_stories_are_diagnosed_with_the_verdict_first() {
             cmd.args(["--pmk", p]);
         }
         let out = cmd.output().unwrap();
-        assert_eq!(out.status.code(), Some(1), "{name}: a major finding exits 1");
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{name}: a major finding exits 1"
+        );
         let text = String::from_utf8(out.stdout).unwrap();
         let head: String = text.lines().take(6).collect::<Vec<_>>().join("\n");
         for n in *needles {
-            assert!(head.contains(n), "{name}: {n:?} not in the first lines:\n{head}");
+            assert!(
+                head.contains(n),
+                "{name}: {n:?} not in the first lines:\n{head}"
+            );
         }
         let _ = std::fs::remove_file(&cap);
         let _ = std::fs::remove_file(&truth_path);
