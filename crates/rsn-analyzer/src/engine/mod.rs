@@ -16,6 +16,7 @@ use crate::report::{self, Report, Summary};
 mod dataplane;
 mod diagnose;
 mod eapol;
+mod ladder;
 mod mgmt;
 
 /// One capture record, decapsulated.
