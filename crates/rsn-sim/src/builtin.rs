@@ -31,6 +31,10 @@ const BUILTINS: &[Builtin] = scenarios![
     "capture-loss",
     "okc-pmkid-mismatch",
     "group-key-timeout",
+    "bogus-pmkid",
+    "rekey-unprotected-eapol",
+    "snonce-changed",
+    "stale-anonce",
 ];
 
 /// Every shipped scenario, in a fixed order.

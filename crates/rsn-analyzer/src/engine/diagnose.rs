@@ -161,9 +161,11 @@ impl Analyzer {
         if let Some(m3) = first_m3 {
             // Only the M1 the client answered counts (by replay counter): an unanswered M1 may
             // be another transmitter's (hcxdumptool-style injection) or a lost attempt.
+            // The M2 the AP answered with this M3 is the last one before it.
             let answered = msgs(MsgKind::M2)
                 .filter(|m2| m2.frame < m3.frame)
-                .find_map(|m2| {
+                .last()
+                .and_then(|m2| {
                     msgs(MsgKind::M1)
                         .find(|m1| m1.replay_counter == m2.replay_counter && m1.frame < m2.frame)
                 })
@@ -183,6 +185,36 @@ impl Analyzer {
                         vec![
                             format!("M1 frame {} ANonce {}", m1.frame, hex::encode(m1.nonce)),
                             format!("M3 frame {} ANonce {}", m3.frame, hex::encode(m3.nonce)),
+                        ],
+                    ));
+                }
+            }
+        }
+
+        // --- ANonce replaced between M1 retries (catalog A9): an M2 answers an M1, and the
+        // AP's next M1 carries a different ANonce — the M2 now answers an ANonce the AP no
+        // longer holds (hostapd keeps one ANonce per handshake, 12.7.6.2).
+        for m2 in msgs(MsgKind::M2) {
+            let Some(m1) = msgs(MsgKind::M1)
+                .find(|m1| m1.replay_counter == m2.replay_counter && m1.frame < m2.frame)
+            else {
+                continue;
+            };
+            if let Some(next) = msgs(MsgKind::M1).find(|n| n.frame > m2.frame) {
+                if next.nonce != m1.nonce && !found.iter().any(|g| g.code == "stale-anonce") {
+                    found.push(f.make(
+                        "stale-anonce",
+                        "major",
+                        "ap",
+                        vec![m1.frame, m2.frame, next.frame],
+                        "12.7.6.2, 12.7.6.6",
+                        format!(
+                            "the AP changed the ANonce between Message 1 retransmissions (frames {} and {}): the client's Message 2 (frame {}) answers an ANonce the AP no longer holds",
+                            m1.frame, next.frame, m2.frame
+                        ),
+                        vec![
+                            format!("M1 frame {} ANonce {}", m1.frame, hex::encode(m1.nonce)),
+                            format!("M1 frame {} ANonce {}", next.frame, hex::encode(next.nonce)),
                         ],
                     ));
                 }
@@ -351,25 +383,29 @@ impl Analyzer {
                     ));
                 }
             }
-            // Rekey EAPOL in the clear while a PTK is installed (catalog B3).
-            let clear: Vec<u64> = x
-                .messages
-                .iter()
-                .filter(|m| !m.encrypted)
-                .map(|m| m.frame)
-                .collect();
-            if !clear.is_empty() && x.messages.iter().any(|m| m.encrypted) {
+            // Rekey EAPOL in the clear while a PTK is installed (catalog B3): a rekey is only
+            // classified so in the clear when the capture shows the association and its PTK.
+            let clear: Vec<&MsgRec> = x.messages.iter().filter(|m| !m.encrypted).collect();
+            if let Some(first) = clear.first() {
+                let frames: Vec<u64> = clear.iter().map(|m| m.frame).collect();
+                let who = if first.kind.from_authenticator() {
+                    "ap"
+                } else {
+                    "client"
+                };
                 found.push(f.make(
                     "rekey-unprotected-eapol",
                     "major",
-                    "ambiguous",
-                    clear.clone(),
+                    who,
+                    frames.clone(),
                     "12.7.6",
                     format!(
-                        "{} rekey message(s) travelled unprotected while a PTK was installed",
-                        clear.len()
+                        "{} sent its rekey {} in the clear although a PTK was installed ({} unprotected message(s)); receivers that follow the standard drop them",
+                        if who == "ap" { "the AP" } else { "the client" },
+                        first.kind.as_str(),
+                        frames.len()
                     ),
-                    vec![format!("frames {clear:?}")],
+                    vec![format!("unprotected rekey frames {frames:?}")],
                 ));
             }
         }

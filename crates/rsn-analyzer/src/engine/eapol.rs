@@ -484,6 +484,7 @@ impl Analyzer {
             (x.ap, x.sta, x.akm, x.cipher, x.key.clone(), x.source);
         let ctx = self.derive_context(ap, sta);
         let mut gtk_data: Vec<zeroize::Zeroizing<Vec<u8>>> = Vec::new();
+        let mut better: Option<(Ptk, [u8; 32], [u8; 32])> = None;
         let Some(x) = self.exchanges.get_mut(idx) else {
             return;
         };
@@ -515,6 +516,15 @@ impl Analyzer {
                 };
                 if verify(akm, m.version, &p.kck, raw).is_ok() {
                     kek = Some(p.kek.clone());
+                    // The AP keys M3 with the PTK it holds (and the client M4 with the one it
+                    // installs): when that is not the pair first found (several M2s with other
+                    // nonces), it is the PTK of the exchange.
+                    if matches!(m.kind, MsgKind::M3 | MsgKind::M4)
+                        && (*an, *sn) != (an0, sn0)
+                        && better.is_none()
+                    {
+                        better = Some((p.clone(), *an, *sn));
+                    }
                     break;
                 }
             }
@@ -535,6 +545,15 @@ impl Analyzer {
                 }
             }
         }
+        let ptk = match better {
+            Some((p, an, sn)) => {
+                let p = Arc::new(p);
+                x.ptk = Some(p.clone());
+                x.nonces = Some((an, sn));
+                p
+            }
+            None => ptk,
+        };
         let ap = x.ap;
         let group_cipher = self.pairs.get(&pkey).and_then(|p| p.group_cipher);
         for plain in gtk_data {
