@@ -165,3 +165,55 @@ fn the_three_stories_are_diagnosed_with_the_verdict_first() {
         let _ = std::fs::remove_file(&truth_path);
     }
 }
+
+/// A wrong key given to fourway accuses nobody: every MIC fails, but the AP accepted each
+/// M2 (it sent M3), so the finding is `mic-unverifiable` (info) and nothing else.
+#[test]
+fn a_wrong_key_accuses_nobody() {
+    let (cap, truth) = simulate("clean", 1);
+    let mut keys = KeyMaterial::default();
+    keys.passphrases.push(PassphraseEntry {
+        passphrase: Passphrase::new("not the network passphrase").unwrap(),
+        ssid: Some(truth.networks[0].ssid.as_bytes().to_vec()),
+    });
+    let report = analyze(cap, keys);
+    assert!(!report.findings.is_empty());
+    for f in &report.findings {
+        assert_eq!(
+            (f.code.as_str(), f.severity.as_str()),
+            ("mic-unverifiable", "info"),
+            "{f:?}"
+        );
+        assert!(f.summary.contains("the AP accepted it"), "{}", f.summary);
+    }
+    assert_eq!(report.summary.decrypted_frames, 0);
+}
+
+/// `--candidates`: the client's mistyped passphrase is named (by its line) as the key its
+/// Message 2 verifies with.
+#[test]
+fn the_candidates_file_names_the_clients_passphrase() {
+    let (cap, truth) = simulate("wrong-psk", 1);
+    let client_pass = truth
+        .clients
+        .iter()
+        .find_map(|c| c.passphrase.clone())
+        .unwrap();
+    let mut keys = keys_of(&truth);
+    keys.candidates
+        .push((Passphrase::new("an old passphrase from 2019").unwrap(), 1));
+    keys.candidates
+        .push((Passphrase::new(&client_pass).unwrap(), 2));
+    let report = analyze(cap, keys);
+    let f = report
+        .findings
+        .iter()
+        .find(|f| f.code == "wrong-psk")
+        .unwrap();
+    assert!(
+        f.summary.contains("candidate passphrase #2 (line 2"),
+        "{}",
+        f.summary
+    );
+    assert_eq!(f.blame, "config");
+}
