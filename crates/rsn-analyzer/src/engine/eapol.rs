@@ -315,6 +315,22 @@ impl Analyzer {
                     pair.open_group = None;
                 }
             }
+            // An M3 with a new replay counter after M4: the AP did not take that M4 (lost on
+            // the air, or rejected): the exchange is open again until an M4 is taken or the AP
+            // gives up (IEEE 802.11-2020 12.7.6.6).
+            MsgKind::M3 if x.state == State::Completed && !x.inferred => {
+                let after_m4 = x
+                    .messages
+                    .iter()
+                    .rev()
+                    .skip(1)
+                    .find(|m| matches!(m.kind, MsgKind::M3 | MsgKind::M4))
+                    .is_some_and(|m| m.kind == MsgKind::M4);
+                if after_m4 {
+                    x.state = State::Open;
+                    pair.open = Some(idx);
+                }
+            }
             _ => {}
         }
         Some(idx)
