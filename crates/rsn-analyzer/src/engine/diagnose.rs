@@ -163,8 +163,7 @@ impl Analyzer {
             // be another transmitter's (hcxdumptool-style injection) or a lost attempt.
             // The M2 the AP answered with this M3 is the last one before it.
             let answered = msgs(MsgKind::M2)
-                .filter(|m2| m2.frame < m3.frame)
-                .last()
+                .rfind(|m2| m2.frame < m3.frame)
                 .and_then(|m2| {
                     msgs(MsgKind::M1)
                         .find(|m1| m1.replay_counter == m2.replay_counter && m1.frame < m2.frame)
