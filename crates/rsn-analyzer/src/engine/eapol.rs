@@ -159,9 +159,6 @@ impl Analyzer {
         if kind == MsgKind::M2 {
             self.learn_from_m2(pkey, k.key_data(), dt == DescriptorType::WPA);
         }
-        if kind == MsgKind::M3 {
-            self.learn_from_m3(pkey, k.key_data(), info.encrypted_key_data());
-        }
         let idx = self.place(pkey, rec, encrypted);
         if let Some(i) = idx {
             self.resolve(i);
@@ -402,14 +399,6 @@ impl Analyzer {
                 self.tdls.insert(sorted(t.initiator, t.responder), slot);
             }
         }
-    }
-
-    pub(super) fn learn_from_m3(
-        &mut self,
-        _pkey: (MacAddr, MacAddr),
-        _key_data: &[u8],
-        _encrypted: bool,
-    ) {
     }
 
     /// Derive the PTK of a pairwise exchange when enough is known, then decide its MICs.
