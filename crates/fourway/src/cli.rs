@@ -12,7 +12,7 @@ use crate::Outcome;
 #[derive(Debug, Parser)]
 #[command(name = "fourway", version, about, long_about = None)]
 #[command(
-    after_help = "Examples:\n  fourway keys pmk --ssid Coherer --passphrase Induction\n\nExit codes: 0 clean, 1 problems found, 2 usage or I/O error."
+    after_help = "Examples:\n  fourway analyze air.pcapng --passphrase 'secret pass' --ssid Corp --html report.html\n  fourway decrypt air.pcapng -o plain.pcapng --passphrase 'secret pass' --ssid Corp\n  fourway simulate --scenario ft-two-pmkids -o ft.pcapng\n  fourway keys pmk --ssid Coherer --passphrase Induction\n  fourway completions bash > /etc/bash_completion.d/fourway\n\nExit codes: 0 clean, 1 problems found, 2 usage or I/O error."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -37,8 +37,25 @@ pub enum Command {
     )]
     Simulate(crate::cmd_simulate::SimulateArgs),
     /// PMK / PTK / PMKID / FT / MIC calculator.
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Example:\n  fourway keys pmk --ssid Coherer --passphrase Induction"
+    )]
     Keys(KeysCmd),
+    /// Print a shell completion script.
+    #[command(
+        after_help = "Example:\n  fourway completions bash > /etc/bash_completion.d/fourway"
+    )]
+    Completions {
+        /// bash, elvish, fish, powershell or zsh.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff), generated from this command line.
+    #[command(hide = true, after_help = "Example:\n  fourway man | man -l -")]
+    Man {
+        /// A subcommand's page instead (e.g. analyze).
+        subcommand: Option<String>,
+    },
 }
 
 /// `fourway analyze`.
@@ -57,6 +74,15 @@ pub struct AnalyzeArgs {
     /// Print the derived keys (PMK, KCK, KEK, TK, GTKs): keys appear in no output without it.
     #[arg(long)]
     pub show_keys: bool,
+    /// Also write a self-contained HTML report (ladder diagrams, key timelines, findings).
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+    /// Print nothing on stdout (the exit code still tells the outcome).
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Color the text report: auto (when stdout is a terminal and NO_COLOR is unset).
+    #[arg(long, value_name = "WHEN", default_value = "auto")]
+    pub color: crate::color::ColorWhen,
 }
 
 /// `fourway decrypt`.
@@ -211,5 +237,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Analyze(a) => crate::cmd_analyze::run(a),
         Command::Decrypt(d) => crate::cmd_decrypt::run(d),
         Command::Simulate(s) => crate::cmd_simulate::run_cmd(s),
+        Command::Completions { shell } => crate::cmd_completions::completions(shell),
+        Command::Man { subcommand } => crate::cmd_completions::man(subcommand.as_deref()),
     }
 }

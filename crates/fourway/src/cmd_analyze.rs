@@ -18,18 +18,44 @@ pub fn run(args: AnalyzeArgs) -> anyhow::Result<Outcome> {
     let mut report = analyzer.finish();
     // Ctrl-C: report what was read so far, and say so.
     report.summary.interrupted = crate::interrupted();
-    let mut out = std::io::stdout().lock();
-    if args.json {
-        serde_json::to_writer_pretty(&mut out, &report)?;
-        writeln!(out)?;
-    } else {
-        text::render(&mut out, &args.capture.display().to_string(), &report)?;
+    let name = args.capture.display().to_string();
+    if let Some(path) = &args.html {
+        write_html(path, &name, &report)?;
     }
-    out.flush()?;
+    // `--html -` puts the HTML on stdout: the text report stays out of it.
+    let html_on_stdout = args.html.as_ref().is_some_and(|p| p.as_os_str() == "-");
+    if !args.quiet && !html_on_stdout {
+        let mut out = std::io::stdout().lock();
+        if args.json {
+            serde_json::to_writer_pretty(&mut out, &report)?;
+            writeln!(out)?;
+            out.flush()?;
+        } else {
+            let mut out = anstream::AutoStream::new(out, args.color.choice());
+            text::render(&mut out, &name, &report)?;
+            out.flush()?;
+        }
+    }
     if report.summary.interrupted {
         return Ok(Outcome::Interrupted);
     }
     Ok(outcome(&report))
+}
+
+/// Write the HTML report to `path` (`-` is stdout).
+fn write_html(path: &std::path::Path, name: &str, report: &Report) -> anyhow::Result<()> {
+    if path.as_os_str() == "-" {
+        let mut out = std::io::stdout().lock();
+        crate::html::render(&mut out, name, report)?;
+        return Ok(out.flush()?);
+    }
+    let shown = path.display();
+    let f = std::fs::File::create(path).map_err(|e| anyhow::anyhow!("{shown}: {e}"))?;
+    let mut w = std::io::BufWriter::new(f);
+    crate::html::render(&mut w, name, report)
+        .and_then(|()| w.flush())
+        .map_err(|e| anyhow::anyhow!("{shown}: {e}"))?;
+    Ok(())
 }
 
 /// Exit policy: 1 when any finding is major or critical.

@@ -8,10 +8,13 @@
 mod capture;
 mod cli;
 mod cmd_analyze;
+mod cmd_completions;
 mod cmd_decrypt;
 mod cmd_keys;
 mod cmd_simulate;
+mod color;
 mod hexarg;
+mod html;
 mod keyargs;
 mod text;
 

@@ -4,9 +4,30 @@ use std::io::{self, Write};
 
 use rsn_analyzer::report::Report;
 
-/// Render the report as text.
+use crate::color::{self, paint};
+use crate::html;
+
+/// Render the report as text: the verdicts first. Styles are escape codes; the caller's
+/// stream strips them when colors are off.
 pub fn render(w: &mut impl Write, name: &str, r: &Report) -> io::Result<()> {
     let s = &r.summary;
+    if !r.verdicts.is_empty() {
+        writeln!(w, "{}", paint(color::heading(), "Verdict"))?;
+        for v in &r.verdicts {
+            writeln!(
+                w,
+                "  {} client {} @ {}: {}",
+                paint(
+                    color::severity(&v.severity),
+                    format_args!("[{}]", v.severity)
+                ),
+                v.sta,
+                v.ap,
+                v.verdict
+            )?;
+        }
+        writeln!(w)?;
+    }
     writeln!(
         w,
         "{name}: {} frames, {} protected, {} decrypted, {} EAPOL-Key",
@@ -31,31 +52,29 @@ pub fn render(w: &mut impl Write, name: &str, r: &Report) -> io::Result<()> {
             s.timestamps_backwards, s.timestamps_zero
         )?;
     }
-    if !r.verdicts.is_empty() {
-        writeln!(w, "\nVerdict")?;
-        for v in &r.verdicts {
-            writeln!(
-                w,
-                "  [{}] client {} @ {}: {}",
-                v.severity, v.sta, v.ap, v.verdict
-            )?;
-        }
-    }
     if !r.findings.is_empty() {
-        writeln!(w, "\nFindings")?;
+        writeln!(w, "\n{}", paint(color::heading(), "Findings"))?;
         for f in &r.findings {
             writeln!(
                 w,
-                "  [{}] {} ({}): {} — frames {:?}, IEEE 802.11-2020 {}",
-                f.severity, f.code, f.blame, f.summary, f.frames, f.clause
+                "  {} {} ({}): {} — frames {:?}, IEEE 802.11-2020 {}",
+                paint(
+                    color::severity(&f.severity),
+                    format_args!("[{}]", f.severity)
+                ),
+                f.code,
+                f.blame,
+                f.summary,
+                f.frames,
+                f.clause
             )?;
             for e in &f.evidence {
-                writeln!(w, "      {e}")?;
+                writeln!(w, "      {}", paint(color::dim(), e))?;
             }
         }
     }
     if !r.networks.is_empty() {
-        writeln!(w, "\nNetworks")?;
+        writeln!(w, "\n{}", paint(color::heading(), "Networks"))?;
         for n in &r.networks {
             let ssid = n.ssid.as_deref().unwrap_or("<hidden>");
             writeln!(
@@ -76,7 +95,7 @@ pub fn render(w: &mut impl Write, name: &str, r: &Report) -> io::Result<()> {
         }
     }
     if !r.clients.is_empty() {
-        writeln!(w, "\nClients")?;
+        writeln!(w, "\n{}", paint(color::heading(), "Clients"))?;
         for c in &r.clients {
             writeln!(
                 w,
@@ -99,7 +118,7 @@ pub fn render(w: &mut impl Write, name: &str, r: &Report) -> io::Result<()> {
         }
     }
     if !r.handshakes.is_empty() {
-        writeln!(w, "\nHandshakes")?;
+        writeln!(w, "\n{}", paint(color::heading(), "Handshakes"))?;
         for h in &r.handshakes {
             writeln!(
                 w,
@@ -107,32 +126,59 @@ pub fn render(w: &mut impl Write, name: &str, r: &Report) -> io::Result<()> {
                 h.kind,
                 h.ap,
                 h.sta,
-                h.outcome,
+                paint(color::outcome(&h.outcome), &h.outcome),
                 h.key_source
                     .as_ref()
                     .map(|s| format!("  (key: {s})"))
                     .unwrap_or_default()
             )?;
-            for m in &h.messages {
-                let arrow = if matches!(m.msg.as_str(), "M1" | "M3" | "G1") {
+            for (i, m) in h.messages.iter().enumerate() {
+                let arrow = if html::sender(&m.msg) == "ap" {
                     "AP  ──►  STA"
                 } else {
                     "AP  ◄──  STA"
                 };
+                let state = match html::answer_state(h, i) {
+                    html::AnswerState::Rejected => {
+                        paint(color::severity("critical"), "  ✗ rejected")
+                    }
+                    html::AnswerState::Unanswered => {
+                        paint(color::severity("major"), "  unanswered")
+                    }
+                    html::AnswerState::Answered => String::new(),
+                };
                 writeln!(
                     w,
-                    "      #{:<6} {:>10.6}s  {:<3} {}  MIC {}{}{}",
+                    "      #{:<6} {:>10.6}s  {:<3} {}  MIC {}{}{}{state}",
                     m.frame,
                     m.time,
                     m.msg,
                     arrow,
-                    m.mic,
+                    paint(color::mic(&m.mic), &m.mic),
                     if m.retransmission {
                         "  (retransmission)"
                     } else {
                         ""
                     },
                     if m.encrypted { "  (encrypted)" } else { "" }
+                )?;
+            }
+            for x in &h.inferred {
+                let arrow = if html::sender(x) == "ap" {
+                    "AP  ╌╌►  STA"
+                } else {
+                    "AP  ◄╌╌  STA"
+                };
+                writeln!(
+                    w,
+                    "      {}",
+                    paint(
+                        color::dim(),
+                        format_args!(
+                            "{:<7} {:>11}  {x:<3} {arrow}  missed by the sniffer, proven by later frames",
+                            "-", ""
+                        )
+                    )
                 )?;
             }
             if let Some(k) = &h.keys {
@@ -155,7 +201,7 @@ pub fn render(w: &mut impl Write, name: &str, r: &Report) -> io::Result<()> {
         + k.malformed_80211
         + k.malformed_eapol;
     if skipped + s.bad_fcs_frames > 0 || !r.input_problems.is_empty() {
-        writeln!(w, "\nInput")?;
+        writeln!(w, "\n{}", paint(color::heading(), "Input"))?;
         writeln!(
             w,
             "  skipped: {} corrupt blocks, {} truncated records, {} unknown link type, {} bad radio headers, {} malformed 802.11, {} malformed EAPOL; {} bad FCS",
