@@ -80,7 +80,7 @@ pub struct AnalyzeArgs {
     /// Print nothing on stdout (the exit code still tells the outcome).
     #[arg(short, long)]
     pub quiet: bool,
-    /// Color the text report: auto (when stdout is a terminal and NO_COLOR is unset).
+    /// Color the text report (auto: when stdout is a terminal and NO_COLOR is unset).
     #[arg(long, value_name = "WHEN", default_value = "auto")]
     pub color: crate::color::ColorWhen,
 }

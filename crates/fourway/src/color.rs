@@ -6,11 +6,9 @@ use anstyle::{AnsiColor, Style};
 /// When to color the text report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ColorWhen {
-    /// When stdout is a terminal and NO_COLOR is not set.
+    // No per-value help: clap then lists the values on one line.
     Auto,
-    /// Always (even into a pipe).
     Always,
-    /// Never.
     Never,
 }
 

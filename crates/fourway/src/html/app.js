@@ -53,9 +53,19 @@
       }
     });
   }
+  // #f-N highlights frame N; #client=MAC and #sev=critical,major preset the filters.
   function fromHash() {
-    var m = /^#f-(\d+)$/.exec(location.hash);
-    if (m) { highlight(m[1]); }
+    var h = decodeURIComponent(location.hash || '');
+    var m = /^#f-(\d+)$/.exec(h);
+    if (m) { highlight(m[1]); return; }
+    var c = /(?:^#|&)client=([0-9a-fA-F:]*)/.exec(h);
+    var v = /(?:^#|&)sev=([a-z,]*)/.exec(h);
+    if (c && sel) { sel.value = c[1].toLowerCase(); }
+    if (v) {
+      var want = v[1].split(',');
+      sevs.forEach(function (x) { x.checked = want.indexOf(x.value) >= 0; });
+    }
+    if (c || v) { apply(); }
   }
 
   function step(list, dir) {
@@ -105,4 +115,9 @@
   apply();
   fromHash();
   document.body.setAttribute('data-ready', '1');
+  // Time to a laid-out page (navigation start to the load event, layout forced), for benchmarks.
+  window.addEventListener('load', function () {
+    void document.body.offsetHeight;
+    document.body.setAttribute('data-load-ms', String(Math.round(performance.now())));
+  });
 }());

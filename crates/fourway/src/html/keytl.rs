@@ -69,7 +69,13 @@ pub(super) fn render(s: &mut String, r: &Report, c: &Client, hs: &[usize]) -> fm
     // Zoom into each later handshake: where each direction switched from the old PTK.
     for &(j, h) in pairwise.iter().skip(1) {
         let n = ordinal.get(&j).copied().unwrap_or(0);
-        let mut pts: Vec<u64> = h.messages.iter().map(|m| m.frame).collect();
+        // Retransmissions long after the switch would only stretch the window.
+        let mut pts: Vec<u64> = h
+            .messages
+            .iter()
+            .filter(|m| !m.retransmission)
+            .map(|m| m.frame)
+            .collect();
         for k in &c.key_timeline {
             if k.handshake == j {
                 pts.push(k.first_frame);
@@ -138,7 +144,10 @@ fn strip(
         lo = st.lo,
         hi = st.hi,
     )?;
-    // Handshake messages as markers.
+    for k in &c.key_timeline {
+        run(s, k, st, &fx)?;
+    }
+    // Handshake messages as markers, over the runs.
     for (i, h) in pairwise {
         let n = st.ordinal.get(i).copied().unwrap_or(0);
         for (k, m) in h.messages.iter().enumerate() {
@@ -161,9 +170,6 @@ fn strip(
                 l = E(&label)
             )?;
         }
-    }
-    for k in &c.key_timeline {
-        run(s, k, st, &fx)?;
     }
     writeln!(
         s,

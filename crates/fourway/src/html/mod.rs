@@ -6,6 +6,8 @@
 //!
 //! * `<body data-ready="1">` once the script ran; `<div id="js-errors" data-errors="N">` holds
 //!   every script error (`window.onerror`), empty when none.
+//! * `<body data-load-ms="N">` after the load event: milliseconds from navigation start to a
+//!   laid-out page (for benchmarks).
 //! * Verdicts: `<li class="verdict sev-SEVERITY" data-sta="MAC" data-ap="MAC">` in `#verdicts`,
 //!   worst first.
 //! * Networks: `<tr class="network" data-bssid="MAC">` in `#networks`.
@@ -28,7 +30,8 @@
 //!   `<a class="frame-link" href="#f-N">` when the frame is drawn in a ladder.
 //! * Filters: `<select id="filter-client">` (client MAC, `""` for all) and
 //!   `<input type="checkbox" class="filter-sev" value="SEVERITY">`; filtered-out elements get
-//!   the `hidden` attribute.
+//!   the `hidden` attribute. The URL fragment presets them: `report.html#client=MAC`,
+//!   `#sev=critical,major`, both joined by `&`; `#f-N` highlights frame N.
 //!
 //! Every string from the capture (SSIDs, reasons) is escaped. The report holds no keys.
 
@@ -233,7 +236,23 @@ fn header(s: &mut String, name: &str, r: &Report) -> fmt::Result {
             E(&v)
         )?;
     }
-    writeln!(s, "</dl>\n</header>")
+    writeln!(s, "</dl>")?;
+    if m.interrupted {
+        writeln!(
+            s,
+            "<p class=\"note\">Interrupted (Ctrl-C) after {} frames: this report covers only what was read.</p>",
+            m.frames
+        )?;
+    }
+    if !m.timing_reliable && m.frames > 0 {
+        writeln!(
+            s,
+            "<p class=\"note\">Timestamps are broken ({} go backwards, {} are zero): timing-based \
+             conclusions are unreliable.</p>",
+            m.timestamps_backwards, m.timestamps_zero
+        )?;
+    }
+    writeln!(s, "</header>")
 }
 
 fn client_index(r: &Report) -> HashMap<(&str, &str), usize> {
@@ -389,6 +408,27 @@ fn clients(s: &mut String, ctx: &mut Ctx<'_>) -> fmt::Result {
             .get(&(c.ap.as_str(), c.sta.as_str()))
             .and_then(|&v| r.verdicts.get(v));
         client(s, ctx, i, c, verdict)?;
+    }
+    // Exchanges of pairs the report lists no client for: drawn all the same.
+    let known: HashSet<(&str, &str)> = r
+        .clients
+        .iter()
+        .map(|c| (c.ap.as_str(), c.sta.as_str()))
+        .collect();
+    let mut orphans: Vec<(&str, &str)> = ctx
+        .handshakes_of
+        .keys()
+        .filter(|k| !known.contains(*k))
+        .copied()
+        .collect();
+    orphans.sort_unstable();
+    for (k, (ap, sta)) in orphans.into_iter().enumerate() {
+        let c = Client {
+            ap: ap.to_string(),
+            sta: sta.to_string(),
+            ..Client::default()
+        };
+        client(s, ctx, r.clients.len() + k, &c, None)?;
     }
     writeln!(s, "</section>")
 }
