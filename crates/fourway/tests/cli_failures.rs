@@ -171,9 +171,11 @@ fn ctrl_c_prints_a_partial_report_and_exits_130() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("interrupted"), "{text}");
     // Partial: fewer frames than the capture holds (1093).
+    // The summary line ("-: N frames, ..."), after the verdicts.
     let frames: u64 = text
-        .split(": ")
-        .nth(1)
+        .lines()
+        .find(|l| l.contains(" frames, "))
+        .and_then(|l| l.split(": ").nth(1))
         .and_then(|s| s.split(' ').next())
         .and_then(|n| n.parse().ok())
         .unwrap_or(0);

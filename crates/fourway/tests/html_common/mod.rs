@@ -189,8 +189,13 @@ pub fn check_structure(what: &str, html: &str, report: &serde_json::Value) {
 }
 
 /// Run `fourway analyze` on `cap` with `keys`: (JSON report, HTML file contents).
+/// The capture is named by its file name (run from its directory), as a user would.
 pub fn analyze(cap: &Path, keys: &[String], html: &Path) -> (serde_json::Value, String) {
+    let dir = cap.parent().unwrap_or(Path::new("."));
+    let cap = Path::new(cap.file_name().unwrap());
+    let html = &std::path::absolute(html).unwrap();
     let json = Command::new(BIN)
+        .current_dir(dir)
         .arg("analyze")
         .arg(cap)
         .args(keys)
@@ -203,6 +208,7 @@ pub fn analyze(cap: &Path, keys: &[String], html: &Path) -> (serde_json::Value, 
         String::from_utf8_lossy(&json.stderr)
     );
     let out = Command::new(BIN)
+        .current_dir(dir)
         .arg("analyze")
         .arg(cap)
         .args(keys)
