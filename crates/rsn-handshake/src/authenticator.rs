@@ -101,6 +101,8 @@ pub struct Authenticator {
     igtk: Option<IntegrityKey>,
     replay_counter: u64,
     next_group_rekey: Option<Instant>,
+    /// Highest replay counter of the supplicant's requests accepted.
+    last_request_rc: Option<u64>,
     actions: VecDeque<Action>,
 }
 
@@ -162,6 +164,7 @@ impl Authenticator {
             gtk,
             igtk,
             next_group_rekey: None,
+            last_request_rc: None,
             actions: VecDeque::new(),
         })
     }
@@ -212,7 +215,8 @@ impl Authenticator {
         match input {
             Input::Start => self.start(now),
             Input::Eapol { frame, protected } => self.on_eapol(now, frame, protected),
-            Input::Timeout => {}
+            // A supplicant input: nothing for the authenticator to do.
+            Input::Timeout | Input::MichaelMicFailure { .. } => {}
             Input::StartRekey => self.start_rekey(now),
             Input::StartGroupRekey => self.start_group_rekey(now),
             Input::Deauthenticated(reason) => {
@@ -530,6 +534,36 @@ impl Authenticator {
         });
     }
 
+    fn on_michael_report(&mut self, repr: &EapolKeyRepr, pairwise: bool) {
+        let State::PtkInitDone(d) = &self.state else {
+            return self
+                .actions
+                .push_back(Action::Discarded(Violation::UnexpectedMessage {
+                    msg: Msg::M2,
+                }));
+        };
+        if !frames::mic_ok(&self.cfg.suite, repr, &d.ptk.kck) {
+            return self
+                .actions
+                .push_back(Action::Discarded(Violation::MicInvalid { msg: Msg::M2 }));
+        }
+        if self
+            .last_request_rc
+            .is_some_and(|last| repr.replay_counter <= last)
+        {
+            return self.actions.push_back(Action::Discarded(
+                Violation::ReplayCounterNotIncreasing {
+                    msg: Msg::M2,
+                    last: self.last_request_rc.unwrap_or(0),
+                    got: repr.replay_counter,
+                },
+            ));
+        }
+        self.last_request_rc = Some(repr.replay_counter);
+        self.actions
+            .push_back(Action::MichaelMicFailureReported { pairwise });
+    }
+
     fn on_eapol(&mut self, now: Instant, frame: &[u8], protected: bool) {
         let suite = self.cfg.suite;
         let guess = match &self.state {
@@ -542,6 +576,11 @@ impl Authenticator {
             Err(v) => return self.actions.push_back(Action::Discarded(v)),
         };
         let ki = repr.key_info;
+        // A Michael MIC failure report (IEEE 802.11-2020 12.7.2): Request and Error set, MIC
+        // under the current KCK, a request replay counter above any seen.
+        if ki.request() && ki.error() && !ki.key_ack() {
+            return self.on_michael_report(&repr, ki.key_type_pairwise());
+        }
         let msg = match (ki.key_type_pairwise(), repr.key_nonce == [0; 32]) {
             (false, _) => Msg::G2,
             (true, true)

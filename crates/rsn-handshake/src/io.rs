@@ -30,6 +30,14 @@ pub enum Input<'a> {
     StartGroupRekey,
     /// The peer sent a Deauthentication (or Disassociation) with this reason.
     Deauthenticated(ReasonCode),
+    /// Supplicant: the MAC detected a TKIP Michael MIC failure on a received MSDU; the
+    /// supplicant reports it to the authenticator (IEEE 802.11-2020 12.7.2: an EAPOL-Key
+    /// request with Error set; TKIP countermeasures procedures). `pairwise`: under the PTK
+    /// (else a group key).
+    MichaelMicFailure {
+        /// The failure was under the pairwise key.
+        pairwise: bool,
+    },
 }
 
 /// Which handshake completed.
@@ -96,6 +104,13 @@ pub enum Action {
     Warning(Violation),
     /// A handshake completed.
     Completed(Handshake),
+    /// Authenticator: the supplicant sent a valid Michael MIC failure report. TKIP
+    /// countermeasures are BSS-wide (two failures within 60 s stop TKIP for the whole BSS),
+    /// so they belong to whoever runs the authenticators; this machine only reports.
+    MichaelMicFailureReported {
+        /// The report concerned the pairwise key.
+        pairwise: bool,
+    },
     /// The association is over: `violation` says why (`None`: the peer deauthenticated).
     Failed {
         /// Reason code sent or received.

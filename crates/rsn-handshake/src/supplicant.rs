@@ -108,6 +108,8 @@ pub struct Supplicant {
     installed_gtk: Option<Gtk>,
     installed_igtk: Option<Igtk>,
     pending_install: Option<(Instant, Tk)>,
+    /// Replay counter of the supplicant's own EAPOL-Key requests.
+    request_rc: u64,
     actions: VecDeque<Action>,
 }
 
@@ -138,6 +140,7 @@ impl Supplicant {
             installed_gtk: None,
             installed_igtk: None,
             pending_install: None,
+            request_rc: 0,
             actions: VecDeque::new(),
         })
     }
@@ -186,6 +189,7 @@ impl Supplicant {
                     violation: None,
                 });
             }
+            Input::MichaelMicFailure { pairwise } => self.report_michael_failure(pairwise),
             // The Authenticator drives the handshakes.
             _ => {}
         }
@@ -520,6 +524,33 @@ impl Supplicant {
         self.install_group(keys, force);
         self.actions.push_back(Action::Completed(Handshake::Group));
         self.state = State::Established(e);
+    }
+
+    /// A Michael MIC failure report (IEEE 802.11-2020 12.7.2: EAPOL-Key with Request, Error,
+    /// Key MIC and Secure set, Key Type naming the failing key; MIC under the current KCK),
+    /// sent under the current TK. Only with an established PTK: without one there is no key
+    /// whose Michael MIC could fail.
+    fn report_michael_failure(&mut self, pairwise: bool) {
+        let State::Established(e) = &self.state else {
+            return;
+        };
+        let kck = e.ptk.kck.clone();
+        self.request_rc = self.request_rc.wrapping_add(1);
+        let suite = self.cfg.suite;
+        let mut r = frames::base(
+            &suite,
+            self.cfg.eapol_version,
+            Shape::G2,
+            0,
+            self.request_rc,
+            [0; 32],
+        );
+        r.key_info = r
+            .key_info
+            .with_key_type_pairwise(pairwise)
+            .with_request(true)
+            .with_error(true);
+        self.transmit(&r, Some(&kck), true);
     }
 
     /// Deauthenticate locally.

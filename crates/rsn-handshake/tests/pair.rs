@@ -236,3 +236,55 @@ fn deterministic_for_a_seed() {
     assert_eq!(run(77), run(77));
     assert_ne!(run(77), run(78));
 }
+
+/// TKIP: a Michael MIC failure the supplicant's MAC detects goes to the authenticator as a
+/// MIC failure report (EAPOL-Key Request+Error, MIC under the KCK, under the TK); the
+/// authenticator reports it up (countermeasures are BSS-wide), and a replayed report is
+/// discarded.
+#[test]
+fn michael_mic_failure_reports_go_through_the_machines() {
+    let mut p = run_suite(suite(Akm::PSK, Cipher::TKIP));
+    let reported = |log: &[Logged]| {
+        log.iter()
+            .filter(|l| {
+                matches!(
+                    l.action,
+                    Action::MichaelMicFailureReported { pairwise: true }
+                )
+            })
+            .count()
+    };
+    p.sta
+        .handle(p.now, Input::MichaelMicFailure { pairwise: true });
+    p.run();
+    assert_eq!(reported(&p.ap_log), 1, "{:?}", p.ap_log);
+    let reports: Vec<(Vec<u8>, bool)> = p
+        .sent
+        .iter()
+        .filter(|(_, d, f, _)| {
+            // Key Information bit 11: Request.
+            *d == Dir::ToAp && f.get(5).is_some_and(|b| b & 0x08 != 0)
+        })
+        .map(|(_, _, f, prot)| (f.clone(), *prot))
+        .collect();
+    let (report, protected) = reports.last().cloned().unwrap();
+    assert!(protected, "the report travels under the TK");
+    // The same report again: a replay, discarded.
+    p.ap.handle(
+        p.now,
+        Input::Eapol {
+            frame: &report,
+            protected: true,
+        },
+    );
+    p.run();
+    assert_eq!(reported(&p.ap_log), 1);
+    assert!(Pair::discarded(&p.ap_log)
+        .iter()
+        .any(|v| matches!(v, Violation::ReplayCounterNotIncreasing { .. })));
+    // A second failure: a fresh report with a higher counter.
+    p.sta
+        .handle(p.now, Input::MichaelMicFailure { pairwise: true });
+    p.run();
+    assert_eq!(reported(&p.ap_log), 2);
+}

@@ -163,12 +163,4 @@ impl PairKeys {
     pub(crate) fn has_tk(&self, tk: &[u8]) -> bool {
         self.ptks.iter().any(|p| p.tk.expose_secret() == tk)
     }
-
-    /// The KCK of the derivable PTK whose TK is `tk`.
-    pub(crate) fn kck_for_tk(&self, tk: &[u8]) -> Option<&rsn_crypto::Kck> {
-        self.ptks
-            .iter()
-            .find(|p| p.tk.expose_secret() == tk)
-            .map(|p| &p.kck)
-    }
 }

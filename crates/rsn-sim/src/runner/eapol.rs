@@ -256,12 +256,6 @@ impl Sim<'_> {
         if to == Side::Sta {
             link.sta_view.on_eapol(eapol);
         }
-        if to == Side::Ap && Msg::classify(eapol) == Some(Msg::Request) {
-            // A Michael MIC Failure Report (EAPOL-Key Error + Request): the AP's TKIP
-            // countermeasure logic counts it (IEEE 802.11-2020 12.5.2.4.3).
-            let b = link.bss;
-            self.michael_failure_at_ap(sink, b)?;
-        }
         if !self.link_live(l, epoch) {
             return Ok(());
         }
@@ -312,10 +306,10 @@ impl Sim<'_> {
         Ok(())
     }
 
-    /// The station detected a Michael failure on a received frame: it sends a Michael MIC
-    /// Failure Report, an EAPOL-Key request with Error and Request set, MIC under its
-    /// current KCK, protected under its current TK (IEEE 802.11-2020 12.7.2, 12.5.2.4.1).
-    /// The report is built here because `rsn-handshake` has no input for it.
+    /// The station detected a Michael failure on a received frame: its supplicant sends a
+    /// Michael MIC Failure Report (EAPOL-Key with Error and Request, MIC under its current
+    /// KCK, protected under its current TK; IEEE 802.11-2020 12.7.2). At most two per link:
+    /// the second starts countermeasures.
     pub(super) fn michael_failure_at_sta<S: FrameSink>(
         &mut self,
         sink: &mut S,
@@ -328,47 +322,13 @@ impl Sim<'_> {
         if link.sta_mic_failures > 2 {
             return Ok(());
         }
-        let Some(net) = self.bsss.get(link.bss).and_then(|b| self.nets.get(b.net)) else {
-            return Ok(());
-        };
-        let suite = net.suite;
-        let Some(tk) = link.sta_ptk.as_ref().map(|k| k.tk.clone()) else {
-            return Ok(());
-        };
-        let Some(kck) = link.sta_view.kck_for_tk(&tk) else {
-            return Ok(());
-        };
-        let Ok(alg) = suite.mic_algorithm() else {
-            return Ok(());
-        };
-        link.request_rc += 1;
-        let ki = KeyInfo(0)
-            .with_descriptor_version(KeyDescriptorVersion(suite.descriptor_version()))
-            .with_key_type_pairwise(true)
-            .with_key_mic(true)
-            .with_secure(true)
-            .with_error(true)
-            .with_request(true);
-        let repr = EapolKeyRepr {
-            protocol_version: 2,
-            descriptor_type: DescriptorType::RSN,
-            key_info: ki,
-            replay_counter: link.request_rc,
-            mic: vec![0; suite.mic_len()],
-            ..Default::default()
-        };
-        let Ok(mut frame) = repr.to_vec() else {
-            return Ok(());
-        };
-        if let Ok(m) = compute_mic(alg, kck, &frame, EAPOL_KEY_MIC_OFFSET) {
-            if let Some(dst) =
-                frame.get_mut(EAPOL_KEY_MIC_OFFSET..EAPOL_KEY_MIC_OFFSET + m.as_bytes().len())
-            {
-                dst.copy_from_slice(m.as_bytes());
-            }
-        }
         let before = self.frames;
-        self.send_eapol(sink, l, Side::Sta, &frame, true)?;
+        self.drive(
+            sink,
+            l,
+            Side::Sta,
+            Input::MichaelMicFailure { pairwise: true },
+        )?;
         for n in before + 1..=self.frames {
             self.tag(l, "michael-mic-failure", Some(n));
         }

@@ -174,6 +174,12 @@ impl Sim<'_> {
                 self.link_down(l);
                 Ok(())
             }
+            // The authenticator took a valid Michael MIC failure report: the BSS's TKIP
+            // countermeasure logic counts it (TKIP countermeasures procedures).
+            Action::MichaelMicFailureReported { .. } => {
+                let b = self.links.get(l).map(|k| k.bss).unwrap_or(0);
+                self.michael_failure_at_ap(sink, b)
+            }
             // Discarded / Warning / InstallIgtk: nothing on the air.
             _ => Ok(()),
         }

@@ -11,13 +11,12 @@ use std::time::Duration;
 
 use rand_chacha::ChaCha20Rng;
 use rand_core::RngCore;
-use rsn_crypto::mic::{compute_mic, EAPOL_KEY_MIC_OFFSET};
 use rsn_crypto::{psk_from_passphrase, Passphrase, Pmk};
 use rsn_handshake::{
     Action, AuthConfig, AuthState, Authenticator, AuthenticatorFaults, FtParams, FtPmkidPolicy,
     Handshake, Input, Instant, PmkSource, Suite, SupConfig, Supplicant, SupplicantFaults,
 };
-use rsn_wire::eapol::{DescriptorType, EapolKeyRepr, KeyDescriptorVersion, KeyInfo};
+use rsn_wire::eapol::KeyInfo;
 use rsn_wire::llc::ETHERTYPE_EAPOL;
 use rsn_wire::{Akm, Cipher, MacAddr, ReasonCode};
 use zeroize::Zeroizing;
@@ -235,7 +234,6 @@ struct Link {
     exchange: ExchangeLog,
     michael_lag: Option<(u64, [u8; 8], [u8; 8])>,
     sta_mic_failures: u32,
-    request_rc: u64,
     tags: BTreeMap<&'static str, Vec<u64>>,
     sup_faults: SupplicantFaults,
     sup_fault_names: Vec<&'static str>,

@@ -319,7 +319,6 @@ impl<'s> Sim<'s> {
             exchange: ExchangeLog::default(),
             michael_lag: None,
             sta_mic_failures: 0,
-            request_rc: 0,
             tags: BTreeMap::new(),
             sup_faults,
             sup_fault_names,
