@@ -142,6 +142,8 @@ pub struct Network {
     pub mdid: Option<String>,
     /// First frame announcing it.
     pub first_frame: u64,
+    /// Runs of group-addressed data from the AP that decrypted under a GTK (key "gtk").
+    pub group_timeline: Vec<Run>,
     /// Group keys learned from M3/G1 (key id, hex), only with `--show-keys`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub gtks: Vec<(u8, String)>,
@@ -169,6 +171,21 @@ pub struct Client {
     /// Which PTK each direction used for its data, as runs of frames: around a rekey this
     /// shows when each side switched keys.
     pub key_timeline: Vec<KeyRun>,
+    /// Runs of this pair's data frames sent with no protection at all (key "none").
+    pub plain_timeline: Vec<Run>,
+}
+
+/// A run of consecutive frames in one direction under one kind of key (or none).
+#[derive(Debug, Clone, Serialize)]
+pub struct Run {
+    /// "ap" or "sta".
+    pub from: String,
+    /// First frame of the run.
+    pub first_frame: u64,
+    /// Last frame of the run.
+    pub last_frame: u64,
+    /// Frames in the run.
+    pub frames: u64,
 }
 
 /// A run of consecutive protected frames in one direction under the PTK of one handshake.

@@ -1,17 +1,18 @@
-//! The key timeline of one client: which PTK each direction used for its data frames, over
-//! the whole capture and zoomed in around each rekey (so an install race shows at a glance).
+//! The key timeline of one client: which key each direction used for its data frames — the
+//! old or new PTK, no key at all, and the GTK for the AP's group-addressed frames — over the
+//! whole capture and zoomed in around each rekey (so an install race shows at a glance).
 
 use std::collections::HashMap;
 use std::fmt::{self, Write as _};
 
-use rsn_analyzer::report::{Client, Handshake, KeyRun, Report};
+use rsn_analyzer::report::{Client, Handshake, KeyRun, Report, Run};
 
 use super::{handshakes, E};
 
 const W: u32 = 960;
 const X0: f64 = 150.0;
 const X1: f64 = 940.0;
-const H: u32 = 104;
+const H: u32 = 132;
 
 struct Strip<'a> {
     /// "overview" or "rekey".
@@ -26,7 +27,13 @@ struct Strip<'a> {
 
 /// Render the key timelines of `c` (`hs`: its handshakes, report indexes).
 pub(super) fn render(s: &mut String, r: &Report, c: &Client, hs: &[usize]) -> fmt::Result {
-    if c.key_timeline.is_empty() {
+    let group: &[Run] = r
+        .networks
+        .iter()
+        .find(|n| n.bssid == c.ap)
+        .map(|n| n.group_timeline.as_slice())
+        .unwrap_or(&[]);
+    if c.key_timeline.is_empty() && c.plain_timeline.is_empty() && group.is_empty() {
         return Ok(());
     }
     let pairwise: Vec<(usize, &Handshake)> = handshakes(r, hs)
@@ -43,6 +50,12 @@ pub(super) fn render(s: &mut String, r: &Report, c: &Client, hs: &[usize]) -> fm
         .iter()
         .flat_map(|k| [k.first_frame, k.last_frame])
         .chain(
+            c.plain_timeline
+                .iter()
+                .chain(group)
+                .flat_map(|k| [k.first_frame, k.last_frame]),
+        )
+        .chain(
             pairwise
                 .iter()
                 .flat_map(|(_, h)| h.messages.iter().map(|m| m.frame)),
@@ -50,12 +63,14 @@ pub(super) fn render(s: &mut String, r: &Report, c: &Client, hs: &[usize]) -> fm
     let (lo, hi) = frames.fold((u64::MAX, 0), |(lo, hi), f| (lo.min(f), hi.max(f)));
     writeln!(
         s,
-        "<figure class=\"keytl-fig\"><figcaption>Key timeline: which PTK protected each \
-         direction's data frames (x: frame number)</figcaption>"
+        "<figure class=\"keytl-fig\"><figcaption>Key timeline: which key protected each \
+         direction's data frames — PTK, none, GTK for the AP's group frames (x: frame \
+         number)</figcaption>"
     )?;
     strip(
         s,
         c,
+        group,
         &pairwise,
         &Strip {
             window: "overview",
@@ -91,6 +106,7 @@ pub(super) fn render(s: &mut String, r: &Report, c: &Client, hs: &[usize]) -> fm
         strip(
             s,
             c,
+            group,
             &pairwise,
             &Strip {
                 window: "rekey",
@@ -124,6 +140,7 @@ pub(super) fn render(s: &mut String, r: &Report, c: &Client, hs: &[usize]) -> fm
 fn strip(
     s: &mut String,
     c: &Client,
+    group: &[Run],
     pairwise: &[(usize, &Handshake)],
     st: &Strip<'_>,
 ) -> fmt::Result {
@@ -136,7 +153,8 @@ fn strip(
          data-sta=\"{sta}\" data-ap=\"{ap}\" data-window=\"{w}\" data-lo=\"{lo}\" data-hi=\"{hi}\">\
          <text class=\"ttl\" x=\"6\" y=\"12\">{t}</text>\
          <text class=\"row\" x=\"6\" y=\"45\">AP → client</text>\
-         <text class=\"row\" x=\"6\" y=\"73\">client → AP</text>",
+         <text class=\"row\" x=\"6\" y=\"73\">client → AP</text>\
+         <text class=\"row\" x=\"6\" y=\"101\">AP → all (GTK)</text>",
         t = E(&st.title),
         sta = E(&c.sta),
         ap = E(&c.ap),
@@ -146,6 +164,20 @@ fn strip(
     )?;
     for k in &c.key_timeline {
         run(s, k, st, &fx)?;
+    }
+    for k in &c.plain_timeline {
+        other_run(
+            s,
+            k,
+            "none",
+            "no key",
+            if k.from == "ap" { 30 } else { 58 },
+            st,
+            &fx,
+        )?;
+    }
+    for k in group {
+        other_run(s, k, "gtk", "GTK", 86, st, &fx)?;
     }
     // Handshake messages as markers, over the runs.
     for (i, h) in pairwise {
@@ -163,7 +195,7 @@ fn strip(
             writeln!(
                 s,
                 "<g class=\"mk\" data-frame=\"{f}\"><title>{msg} frame {f}</title>\
-                 <line x1=\"{x:.1}\" y1=\"22\" x2=\"{x:.1}\" y2=\"84\"/>\
+                 <line x1=\"{x:.1}\" y1=\"22\" x2=\"{x:.1}\" y2=\"112\"/>\
                  <text x=\"{x:.1}\" y=\"20\">{l}</text></g>",
                 f = m.frame,
                 msg = E(&m.msg),
@@ -173,8 +205,8 @@ fn strip(
     }
     writeln!(
         s,
-        "<text class=\"axis\" x=\"{X0}\" y=\"98\">#{}</text>\
-         <text class=\"axis end\" x=\"{X1}\" y=\"98\">#{}</text></svg>",
+        "<text class=\"axis\" x=\"{X0}\" y=\"126\">#{}</text>\
+         <text class=\"axis end\" x=\"{X1}\" y=\"126\">#{}</text></svg>",
         st.lo, st.hi
     )
 }
@@ -214,6 +246,44 @@ fn run(s: &mut String, k: &KeyRun, st: &Strip<'_>, fx: &impl Fn(u64) -> f64) -> 
             a + 4.0,
             y + 15,
             E(&label)
+        )?;
+    }
+    writeln!(s, "</g>")
+}
+
+/// A run under no key, or under the GTK.
+fn other_run(
+    s: &mut String,
+    k: &Run,
+    key: &str,
+    label: &str,
+    y: u32,
+    st: &Strip<'_>,
+    fx: &impl Fn(u64) -> f64,
+) -> fmt::Result {
+    if k.last_frame < st.lo || k.first_frame > st.hi {
+        return Ok(());
+    }
+    let a = fx(k.first_frame.max(st.lo));
+    let b = fx(k.last_frame.min(st.hi));
+    let w = (b - a).max(2.0);
+    let from = if k.from == "ap" { "ap" } else { "sta" };
+    write!(
+        s,
+        "<g class=\"keyrun-g\"><title>{label}: {cnt} frame(s) from {from}, frames {f}–{l}</title>\
+         <rect class=\"keyrun from-{from} key-{key}\" data-from=\"{from}\" data-key=\"{key}\" \
+         data-first=\"{f}\" data-last=\"{l}\" data-frames=\"{cnt}\" x=\"{a:.1}\" y=\"{y}\" \
+         width=\"{w:.1}\" height=\"22\"/>",
+        cnt = k.frames,
+        f = k.first_frame,
+        l = k.last_frame,
+    )?;
+    if w > 56.0 {
+        write!(
+            s,
+            "<text class=\"runlbl\" x=\"{:.1}\" y=\"{}\">{label}</text>",
+            a + 4.0,
+            y + 15
         )?;
     }
     writeln!(s, "</g>")

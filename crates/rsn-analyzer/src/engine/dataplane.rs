@@ -53,6 +53,11 @@ impl Analyzer {
                         break;
                     }
                 }
+                if hit.is_some() && self.diagnosis && !mac_retry {
+                    if let Some(b) = self.bss.get_mut(&bssid) {
+                        extend_run(&mut b.group_runs, n);
+                    }
+                }
             }
         } else if !h.frame_control().to_ds()
             && !h.frame_control().from_ds()

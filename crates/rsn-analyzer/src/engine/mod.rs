@@ -108,6 +108,8 @@ struct Bss {
     last_elements: Vec<u8>,
     /// Frame counter when last announced.
     last_seen: u64,
+    /// Group-addressed data from the AP decrypted under a GTK, as runs (first, last, count).
+    group_runs: Vec<(u64, u64, u64)>,
 }
 
 /// A group key of a BSS.
@@ -158,6 +160,8 @@ pub(crate) struct Evidence {
     pub deauths: Vec<Deauth>,
     /// Which PTK each direction used, as runs of consecutive frames.
     pub key_runs: Vec<KeyRun>,
+    /// Unprotected data frames, as runs: (from client, first, last, count).
+    pub plain_runs: Vec<(bool, u64, u64, u64)>,
     /// TKIP frames whose ICV verified but whose Michael MIC did not: (frame, from client).
     pub michael_failures: Vec<(u64, bool)>,
     /// EAPOL-Key requests: (frame, Error bit set, Key Type pairwise).
@@ -202,7 +206,36 @@ pub(crate) struct KeyRun {
 /// Bound on evidence items kept per list (the rest are counted by the summary only).
 const EVIDENCE_CAP: usize = 4096;
 
+/// Extend the last run if `n` continues it (same key, nothing else in between), else start
+/// one: (first, last, count).
+pub(crate) fn extend_run(runs: &mut Vec<(u64, u64, u64)>, n: u64) {
+    match runs.last_mut() {
+        Some(r) => {
+            r.1 = n;
+            r.2 += 1;
+        }
+        None => Evidence::push_capped(runs, (n, n, 1)),
+    }
+}
+
 impl Evidence {
+    /// Record an unprotected data frame of the pair.
+    pub(crate) fn plain_use(&mut self, n: u64, from_sta: bool) {
+        if let Some(r) = self.plain_runs.iter_mut().rev().find(|r| r.0 == from_sta) {
+            // A protected frame in the same direction since ends the run.
+            let later = self
+                .key_runs
+                .iter()
+                .any(|k| k.from_sta == from_sta && k.last > r.2);
+            if !later {
+                r.2 = n;
+                r.3 += 1;
+                return;
+            }
+        }
+        Self::push_capped(&mut self.plain_runs, (from_sta, n, n, 1));
+    }
+
     pub(crate) fn push_capped<T>(v: &mut Vec<T>, item: T) {
         if v.len() < EVIDENCE_CAP {
             v.push(item);
@@ -542,6 +575,24 @@ impl Analyzer {
         }
     }
 
+    /// An unprotected data frame between an AP and a client it knows: part of the key
+    /// timeline (key "none").
+    fn plain_data(&mut self, n: u64, h: &Header<&[u8]>) {
+        let (Some(ta), ra) = (h.ta(), h.ra()) else {
+            return;
+        };
+        let key = if self.pairs.contains_key(&(ta, ra)) {
+            (ta, ra)
+        } else if self.pairs.contains_key(&(ra, ta)) {
+            (ra, ta)
+        } else {
+            return;
+        };
+        if let Some(p) = self.pairs.get_mut(&key) {
+            p.ev.plain_use(n, ta == key.1);
+        }
+    }
+
     /// Turn the diagnosis (data-plane evidence and findings) off, e.g. to measure what it
     /// costs. Reconstruction, MIC verification and decryption are unaffected.
     pub fn set_diagnosis(&mut self, on: bool) {
@@ -671,6 +722,9 @@ impl Analyzer {
                 }
                 if !fc.is_null_data() {
                     let body = h.body();
+                    if self.diagnosis && !mac_retry && eapol_payload(body).is_none() {
+                        self.plain_data(n, &h);
+                    }
                     if let Some(payload) = eapol_payload(body) {
                         let (ta, ra) = (h.ta().unwrap_or(MacAddr::ZERO), h.ra());
                         self.eapol(n, ts, ta, ra, payload, false, mac_retry);
@@ -765,6 +819,16 @@ impl Analyzer {
                 continue;
             }
             let mut n = network(mac, b);
+            n.group_timeline = b
+                .group_runs
+                .iter()
+                .map(|&(first, last, count)| report::Run {
+                    from: "ap".into(),
+                    first_frame: first,
+                    last_frame: last,
+                    frames: count,
+                })
+                .collect();
             if self.show_keys {
                 n.gtks = b
                     .gtks
@@ -792,6 +856,17 @@ impl Analyzer {
                 protected_frames: p.protected,
                 decrypted_frames: p.decrypted,
                 events: p.events.clone(),
+                plain_timeline: p
+                    .ev
+                    .plain_runs
+                    .iter()
+                    .map(|&(from_sta, first, last, count)| report::Run {
+                        from: if from_sta { "sta" } else { "ap" }.into(),
+                        first_frame: first,
+                        last_frame: last,
+                        frames: count,
+                    })
+                    .collect(),
                 key_timeline: p
                     .ev
                     .key_runs
