@@ -213,6 +213,20 @@ fn induction_handshake_verifies_and_pcap_equals_pcapng() {
             ("M4", 94, "valid")
         ]
     );
+    // The key timeline: the 203 unicast frames under the PTK of this handshake, the 73 group
+    // frames under the GTK, nothing unprotected.
+    let c = &a.report.clients[0];
+    assert_eq!(c.key_timeline.iter().map(|k| k.frames).sum::<u64>(), 203);
+    assert!(c.key_timeline.iter().all(|k| k.handshake == 0));
+    assert!(c.plain_timeline.is_empty());
+    assert_eq!(
+        a.report.networks[0]
+            .group_timeline
+            .iter()
+            .map(|k| k.frames)
+            .sum::<u64>(),
+        73
+    );
 }
 
 #[test]
