@@ -19,6 +19,7 @@ extern crate alloc;
 
 pub mod bip;
 pub mod ccmp;
+pub mod eap;
 mod error;
 pub mod frame;
 pub mod ft;
