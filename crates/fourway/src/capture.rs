@@ -140,3 +140,48 @@ pub fn run(
     }
     Ok(())
 }
+
+/// Read a wired capture for RADIUS into `collector` (Ethernet, Linux cooked, raw IP).
+/// Records that cannot be read are noted in the collector's problems, never dropped
+/// silently.
+pub fn read_radius(
+    path: &Path,
+    collector: &mut rsn_analyzer::enterprise::Collector,
+) -> anyhow::Result<()> {
+    let name = path.display().to_string();
+    let mut reader = CaptureReader::open(path).map_err(|e| anyhow!("{name}: {e}"))?;
+    let mut good = 0u64;
+    while let Some(r) = reader.next_record() {
+        if crate::interrupted() {
+            break;
+        }
+        let rec = match r {
+            Ok(rec) => rec,
+            Err(e) => {
+                if e.is_fatal() && good == 0 {
+                    return Err(anyhow!("{name}: {e}"));
+                }
+                collector.note(e.frame, format!("{name}: {e}"));
+                if e.is_fatal() {
+                    break;
+                }
+                continue;
+            }
+        };
+        good += 1;
+        match rec.decap() {
+            Ok(Decapsulated::Ethernet {
+                ethertype, payload, ..
+            }) if ethertype == 0x0800 || ethertype == 0x86dd => {
+                collector.push_ip(rec.frame, rec.ts_ns, payload);
+            }
+            Ok(_) => {}
+            Err(_) => {
+                if let Some(ip) = rsn_analyzer::enterprise::ip_of_link(rec.link_type.0, rec.data) {
+                    collector.push_ip(rec.frame, rec.ts_ns, ip);
+                }
+            }
+        }
+    }
+    Ok(())
+}

@@ -11,7 +11,14 @@ use crate::{capture, text, Outcome};
 /// Run `analyze`.
 pub fn run(args: AnalyzeArgs) -> anyhow::Result<Outcome> {
     let keys = args.keys.material()?;
+    let enterprise = args.keys.enterprise()?;
     let mut analyzer = Analyzer::new(keys);
+    if let Some((collector, radius_names)) = enterprise {
+        let mut names = vec![args.capture.display().to_string()];
+        names.extend(radius_names);
+        analyzer.set_capture_names(names);
+        analyzer.set_enterprise(collector);
+    }
     analyzer.set_diagnosis(!args.no_diagnosis);
     analyzer.set_show_keys(args.show_keys);
     capture::run(&args.capture, &mut analyzer, |_| Ok(()))?;

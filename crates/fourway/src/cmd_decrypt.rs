@@ -74,7 +74,14 @@ impl Target {
 /// Run `decrypt`.
 pub fn run(args: DecryptArgs) -> anyhow::Result<Outcome> {
     let keys = args.keys.material()?;
+    let enterprise = args.keys.enterprise()?;
     let mut analyzer = Analyzer::new(keys);
+    if let Some((collector, radius_names)) = enterprise {
+        let mut names = vec![args.input.display().to_string()];
+        names.extend(radius_names);
+        analyzer.set_capture_names(names);
+        analyzer.set_enterprise(collector);
+    }
     let out_name = args.output.display().to_string();
     let (target, file) = Target::open(&args.output)?;
     let written = write_all(&args, &mut analyzer, file, &out_name);

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use anyhow::Context as _;
 use clap::Args;
+use rsn_analyzer::enterprise::{Capture, Collector, EnterpriseConfig, KeyLog, RadiusSecret};
 use rsn_analyzer::keyfile::{parse_key_file, KeyKind};
 use rsn_analyzer::{KeyMaterial, PassphraseEntry};
 use rsn_crypto::{Msk, Passphrase, Pmk, Tk};
@@ -38,6 +39,25 @@ pub struct KeyArgs {
     /// failing MIC ("the client still uses candidate #2"), never to decrypt.
     #[arg(long, value_name = "FILE")]
     pub candidates: Option<PathBuf>,
+    /// Wired capture with the AAA server's RADIUS traffic (repeatable): the MSK of each
+    /// Access-Accept becomes its client's PMK. RADIUS in the analyzed capture itself is read
+    /// too when a secret is given.
+    #[arg(long, value_name = "FILE")]
+    pub radius: Vec<PathBuf>,
+    /// RADIUS shared secret (repeatable: every secret is tried, the Response Authenticator
+    /// tells which one a NAS uses).
+    #[arg(long, value_name = "SECRET")]
+    pub radius_secret: Vec<String>,
+    /// File of `NAS-IP SECRET` lines (`#` comments), one per RADIUS client of the server.
+    #[arg(long, value_name = "FILE")]
+    pub radius_secrets: Option<PathBuf>,
+    /// Another UDP port to read as RADIUS besides 1812 and 1645, or `any` (repeatable).
+    #[arg(long, value_name = "PORT|any")]
+    pub radius_port: Vec<String>,
+    /// TLS key log (NSS format: SSLKEYLOGFILE, FreeRADIUS tls_keylog_file, hostapd): derives
+    /// the MSK of EAP-TLS / PEAP / TTLS sessions found in the captures.
+    #[arg(long, value_name = "FILE")]
+    pub tls_keylog: Option<PathBuf>,
 }
 
 fn passphrase(arg: &str, s: &str) -> anyhow::Result<Passphrase> {
@@ -45,6 +65,89 @@ fn passphrase(arg: &str, s: &str) -> anyhow::Result<Passphrase> {
 }
 
 impl KeyArgs {
+    /// The 802.1X key discovery asked for, with the `--radius` captures already read; and
+    /// the display names of those captures (in order). `None` when nothing was asked.
+    pub fn enterprise(&self) -> anyhow::Result<Option<(Collector, Vec<String>)>> {
+        let mut cfg = EnterpriseConfig::default();
+        for s in &self.radius_secret {
+            if s.is_empty() {
+                return Err(usage("--radius-secret", "empty secret"));
+            }
+            cfg.secrets.push(RadiusSecret {
+                nas: None,
+                secret: zeroize::Zeroizing::new(s.as_bytes().to_vec()),
+            });
+        }
+        if let Some(path) = &self.radius_secrets {
+            let text =
+                zeroize::Zeroizing::new(std::fs::read_to_string(path).with_context(|| {
+                    format!("{}: cannot read the RADIUS secrets file", path.display())
+                })?);
+            for (i, line) in text.lines().enumerate() {
+                let line = line.trim();
+                if line.is_empty() || line.starts_with('#') {
+                    continue;
+                }
+                let at = |what: &str| {
+                    usage(
+                        "--radius-secrets",
+                        format!("{}: line {}: {what}", path.display(), i + 1),
+                    )
+                };
+                let (ip, secret) = line
+                    .split_once(char::is_whitespace)
+                    .ok_or_else(|| at("expected `NAS-IP SECRET`"))?;
+                let nas: std::net::IpAddr =
+                    ip.parse().map_err(|_| at("not an IPv4 or IPv6 address"))?;
+                let secret = secret.trim();
+                if secret.is_empty() {
+                    return Err(at("empty secret"));
+                }
+                cfg.secrets.push(RadiusSecret {
+                    nas: Some(nas),
+                    secret: zeroize::Zeroizing::new(secret.as_bytes().to_vec()),
+                });
+            }
+        }
+        for p in &self.radius_port {
+            if p == "any" {
+                cfg.any_port = true;
+            } else {
+                cfg.extra_ports.push(
+                    p.parse()
+                        .map_err(|_| usage("--radius-port", "a UDP port number or `any`"))?,
+                );
+            }
+        }
+        if let Some(path) = &self.tls_keylog {
+            let text = zeroize::Zeroizing::new(
+                std::fs::read_to_string(path)
+                    .with_context(|| format!("{}: cannot read the TLS key log", path.display()))?,
+            );
+            let log = KeyLog::parse(&text)
+                .map_err(|e| usage("--tls-keylog", format!("{}: {e}", path.display())))?;
+            cfg.keylog = Some(log);
+        }
+        if !self.radius.is_empty() && cfg.secrets.is_empty() && cfg.keylog.is_none() {
+            return Err(usage(
+                "--radius",
+                "give the RADIUS shared secret (--radius-secret or --radius-secrets) to decrypt the MS-MPPE keys, or --tls-keylog",
+            ));
+        }
+        if cfg.secrets.is_empty() && cfg.keylog.is_none() {
+            return Ok(None);
+        }
+        let mut c = Collector::new(cfg);
+        let mut names = Vec::new();
+        for (i, path) in self.radius.iter().enumerate() {
+            let idx = u8::try_from(i).map_err(|_| usage("--radius", "at most 255 captures"))?;
+            c.set_capture(Capture::Radius(idx));
+            crate::capture::read_radius(path, &mut c)?;
+            names.push(path.display().to_string());
+        }
+        Ok(Some((c, names)))
+    }
+
     /// Resolve into key material; errors name the argument (or the file and line).
     pub fn material(&self) -> anyhow::Result<KeyMaterial> {
         let mut k = KeyMaterial::default();

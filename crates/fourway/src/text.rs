@@ -108,6 +108,16 @@ pub fn render(w: &mut impl Write, name: &str, r: &Report) -> io::Result<()> {
                 c.decrypted_frames,
                 c.protected_frames
             )?;
+            if let Some(o) = &c.pmk_origin {
+                writeln!(w, "      PMK from {o}")?;
+            }
+            if let Some(hint) = &c.pmk_hint {
+                writeln!(
+                    w,
+                    "      {}",
+                    paint(color::dim(), format_args!("no PMK: {hint}"))
+                )?;
+            }
             for e in &c.events {
                 writeln!(
                     w,
@@ -116,6 +126,9 @@ pub fn render(w: &mut impl Write, name: &str, r: &Report) -> io::Result<()> {
                 )?;
             }
         }
+    }
+    if let Some(e) = &r.enterprise {
+        enterprise(w, e)?;
     }
     if !r.handshakes.is_empty() {
         writeln!(w, "\n{}", paint(color::heading(), "Handshakes"))?;
@@ -220,4 +233,74 @@ fn join(v: &[String]) -> String {
     } else {
         v.join(",")
     }
+}
+
+/// The 802.1X section: sessions found, clocks, problems.
+fn enterprise(w: &mut impl Write, e: &rsn_analyzer::report::Enterprise) -> io::Result<()> {
+    let s = &e.stats;
+    writeln!(w, "\n{}", paint(color::heading(), "802.1X keys"))?;
+    writeln!(
+        w,
+        "  RADIUS: {} packets ({} Access-Request, {} Access-Challenge, {} Access-Accept, {} Access-Reject); {} MSK(s) recovered",
+        s.radius_packets, s.access_requests, s.access_challenges, s.access_accepts, s.access_rejects, s.msks
+    )?;
+    if s.wrong_secret > 0 {
+        writeln!(
+            w,
+            "  {}",
+            paint(
+                color::severity("major"),
+                format_args!("{} Access-Accept(s) do not verify with the RADIUS secret(s) given: wrong secret, no key taken from them", s.wrong_secret)
+            )
+        )?;
+    }
+    if s.accepts_without_secret > 0 {
+        writeln!(
+            w,
+            "  {} Access-Accept(s) seen, but no --radius-secret given to decrypt their keys",
+            s.accepts_without_secret
+        )?;
+    }
+    if s.keylog_sessions > 0 || s.tls_conversations > 0 {
+        writeln!(
+            w,
+            "  TLS key log: {} session(s) logged; {} EAP-TLS/PEAP/TTLS conversation(s) seen, {} matched",
+            s.keylog_sessions, s.tls_conversations, s.tls_matched
+        )?;
+    }
+    for (i, x) in e.sessions.iter().enumerate() {
+        writeln!(
+            w,
+            "  session #{i}: client {}  {} at frame {} of {}{}{}{}  → handshakes {:?}",
+            x.sta.as_deref().unwrap_or("?"),
+            x.origin,
+            x.frame,
+            x.capture,
+            x.identity
+                .as_ref()
+                .map(|v| format!("  identity {v}"))
+                .unwrap_or_default(),
+            x.tls.as_ref().map(|v| format!("  {v}")).unwrap_or_default(),
+            if x.confirmed {
+                "  (RADIUS and key log agree)"
+            } else {
+                ""
+            },
+            x.handshakes
+        )?;
+    }
+    for c in &e.clocks {
+        writeln!(w, "  clock: {}", c.note)?;
+    }
+    for p in &e.problems {
+        writeln!(
+            w,
+            "  {}",
+            paint(
+                color::dim(),
+                format_args!("{} frame {}: {}", p.capture, p.frame, p.problem)
+            )
+        )?;
+    }
+    Ok(())
 }

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use rsn_crypto::{ft, psk_from_passphrase, Msk, Passphrase, Pmk, Tk};
-use rsn_wire::Akm;
+use rsn_wire::{Akm, MacAddr};
 
 /// A passphrase, optionally bound to one SSID.
 pub struct PassphraseEntry {
@@ -32,6 +32,8 @@ pub struct KeyMaterial {
     /// after a rotation): never used to decrypt, only to explain a failing MIC. Each with the
     /// line it came from.
     pub candidates: Vec<(Passphrase, usize)>,
+    /// EAP sessions found in RADIUS captures and TLS key logs, each bound to its client.
+    pub sessions: Vec<crate::enterprise::EapSession>,
 }
 
 impl KeyMaterial {
@@ -41,11 +43,15 @@ impl KeyMaterial {
             && self.pmks.is_empty()
             && self.msks.is_empty()
             && self.tks.is_empty()
+            && self.sessions.is_empty()
     }
 
     /// Any material a PMK can come from.
     pub fn has_pmk_material(&self) -> bool {
-        !(self.passphrases.is_empty() && self.pmks.is_empty() && self.msks.is_empty())
+        !(self.passphrases.is_empty()
+            && self.pmks.is_empty()
+            && self.msks.is_empty()
+            && self.sessions.is_empty())
     }
 }
 
@@ -57,6 +63,7 @@ impl core::fmt::Debug for KeyMaterial {
             .field("msks", &self.msks.len())
             .field("tks", &self.tks.len())
             .field("candidates", &self.candidates.len())
+            .field("sessions", &self.sessions.len())
             .finish()
     }
 }
@@ -70,6 +77,10 @@ pub enum KeySource {
     Pmk(usize),
     /// The n-th MSK given.
     Msk(usize),
+    /// The n-th EAP session, its MSK from a RADIUS Access-Accept.
+    Radius(usize),
+    /// The n-th EAP session, its MSK derived through the TLS key log.
+    TlsKeylog(usize),
 }
 
 impl KeySource {
@@ -79,6 +90,16 @@ impl KeySource {
             KeySource::Passphrase(_) => "passphrase",
             KeySource::Pmk(_) => "pmk",
             KeySource::Msk(_) => "msk",
+            KeySource::Radius(_) => "radius",
+            KeySource::TlsKeylog(_) => "tls-keylog",
+        }
+    }
+
+    /// The EAP session, for sources that are one.
+    pub fn session(self) -> Option<usize> {
+        match self {
+            KeySource::Radius(i) | KeySource::TlsKeylog(i) => Some(i),
+            _ => None,
         }
     }
 }
@@ -130,6 +151,7 @@ impl PmkCache {
         keys: &KeyMaterial,
         ssid: Option<&[u8]>,
         akm: Option<Akm>,
+        sta: Option<MacAddr>,
     ) -> Vec<Candidate> {
         let mut out = Vec::new();
         let psk_like = akm.is_none_or(|a| a.is_psk() || !a.is_8021x());
@@ -157,6 +179,34 @@ impl PmkCache {
         }
         let eap_like = akm.is_none_or(|a| a.is_8021x());
         if eap_like {
+            // The client's own EAP sessions first, newest first; sessions bound to no
+            // client (no Calling-Station-Id) after them.
+            if let Some(sta) = sta {
+                let mut mine: Vec<(usize, &crate::enterprise::EapSession)> = keys
+                    .sessions
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, s)| s.sta == Some(sta))
+                    .collect();
+                mine.sort_by_key(|(_, s)| core::cmp::Reverse(s.ts_ns));
+                let unbound = keys
+                    .sessions
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, s)| s.sta.is_none());
+                for (i, s) in mine.into_iter().chain(unbound) {
+                    if let Some(k) = pmk_of_msk(akm, &s.msk) {
+                        let source = match s.origin {
+                            crate::enterprise::Origin::Radius => KeySource::Radius(i),
+                            crate::enterprise::Origin::TlsKeylog => KeySource::TlsKeylog(i),
+                        };
+                        out.push(Candidate {
+                            source,
+                            key: Arc::new(k),
+                        });
+                    }
+                }
+            }
             for (i, m) in keys.msks.iter().enumerate() {
                 let key = match akm {
                     // IEEE 802.11-2020 12.7.1.7.3: XXKey is the second 256 bits of the MSK
@@ -181,5 +231,23 @@ impl PmkCache {
             }
         }
         out
+    }
+}
+
+/// The PMK an AKM takes from an MSK (for FT AKMs: the XXKey).
+pub(crate) fn pmk_of_msk(akm: Option<Akm>, m: &Msk) -> Option<Pmk> {
+    match akm {
+        // IEEE 802.11-2020 12.7.1.7.3: XXKey is the second 256 bits of the MSK (first 384
+        // bits for the SHA-384 FT AKM).
+        Some(a) if a.is_ft() => ft::xxkey_from_msk(a, m).ok(),
+        // IEEE 802.11-2020 12.7.1.3: PMK = L(MSK, 0, PMK_bits).
+        Some(Akm::SUITE_B_192) | Some(Akm::IEEE8021X_SHA384) => m
+            .expose_secret()
+            .get(..48)
+            .and_then(|b| Pmk::from_slice(b).ok()),
+        _ => m
+            .expose_secret()
+            .get(..32)
+            .and_then(|b| Pmk::from_slice(b).ok()),
     }
 }

@@ -5,6 +5,7 @@
 
 pub mod classify;
 mod engine;
+pub mod enterprise;
 mod exchange;
 pub mod keyfile;
 pub mod keys;

@@ -39,6 +39,82 @@ pub struct Report {
     pub findings: Vec<Finding>,
     /// Problems with the input itself (corrupt blocks, undecodable frames), each naming a frame.
     pub input_problems: Vec<InputProblem>,
+    /// 802.1X key discovery (`--radius`, `--tls-keylog`), when asked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enterprise: Option<Enterprise>,
+}
+
+/// What the RADIUS captures and the TLS key log gave.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Enterprise {
+    /// Counters.
+    #[serde(flatten)]
+    pub stats: crate::enterprise::EnterpriseStats,
+    /// Every EAP session that produced an MSK.
+    pub sessions: Vec<EapSession>,
+    /// Clock agreement between each RADIUS capture and the analyzed one.
+    pub clocks: Vec<ClockAlignment>,
+    /// Problems met while looking (wrong secret, session not in the key log, ...).
+    pub problems: Vec<EnterpriseProblem>,
+}
+
+/// One EAP session with its MSK.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct EapSession {
+    /// Client address, when bound.
+    pub sta: Option<String>,
+    /// "radius" or "tls-keylog".
+    pub origin: String,
+    /// The capture holding the frame that delivered the key.
+    pub capture: String,
+    /// Access-Accept (RADIUS) or EAP-Success frame.
+    pub frame: u64,
+    /// Its time in its capture's clock, seconds since the Unix epoch.
+    pub timestamp: f64,
+    /// EAP identity / RADIUS User-Name.
+    pub identity: Option<String>,
+    /// The NAS (RADIUS client) address.
+    pub nas: Option<String>,
+    /// TLS method and version, when known.
+    pub tls: Option<String>,
+    /// Both routes (RADIUS and key log) gave this MSK.
+    pub confirmed: bool,
+    /// Handshakes (indices into `handshakes`) whose MICs verified with it.
+    pub handshakes: Vec<usize>,
+    /// The MSK, only with `--show-keys`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub msk: Option<String>,
+}
+
+/// How a RADIUS capture's clock relates to the analyzed capture's, from the handshakes that
+/// follow each Access-Accept.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ClockAlignment {
+    /// The RADIUS capture.
+    pub capture: String,
+    /// Handshakes matched to an Access-Accept of it.
+    pub handshakes: u64,
+    /// Handshake start minus Access-Accept time, milliseconds: median, min, max.
+    pub delay_ms_median: f64,
+    /// Smallest delay.
+    pub delay_ms_min: f64,
+    /// Largest delay.
+    pub delay_ms_max: f64,
+    /// Whether the clocks agree (every handshake within 5 s after its Access-Accept).
+    pub agree: bool,
+    /// In words.
+    pub note: String,
+}
+
+/// A problem of the 802.1X key discovery.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct EnterpriseProblem {
+    /// Capture name.
+    pub capture: String,
+    /// Frame number in it.
+    pub frame: u64,
+    /// What.
+    pub problem: String,
 }
 
 /// Counts over the whole capture.
@@ -160,8 +236,15 @@ pub struct Client {
     pub akm: Option<String>,
     /// The pairwise cipher negotiated.
     pub cipher: Option<String>,
-    /// Where its PMK came from ("passphrase", "psk", "msk", "tk", or null when none verified).
+    /// Where its PMK came from ("passphrase", "psk", "msk", "radius", "tls-keylog", or null
+    /// when none verified).
     pub pmk_source: Option<String>,
+    /// Where exactly, in words ("RADIUS Access-Accept at frame 12 of wired.pcapng, ...").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pmk_origin: Option<String>,
+    /// For a client whose PMK was not found: what would provide it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pmk_hint: Option<String>,
     /// Protected frames of this pair.
     pub protected_frames: u64,
     /// Of which decrypted.
@@ -241,6 +324,9 @@ pub struct Handshake {
     /// The key material that verified its MICs ("passphrase", "psk", "msk", ...).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub key_source: Option<String>,
+    /// Index into `enterprise.sessions` of the EAP session whose MSK keyed it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub eap_session: Option<usize>,
     /// Messages the sniffer missed that later frames prove were sent (e.g. "M4").
     pub inferred: Vec<String>,
     /// Codes of the findings whose evidence frames are this handshake's messages.

@@ -105,7 +105,7 @@ fn rsne_in(key_data: &[u8]) -> Option<(RsneRepr, Vec<u8>)> {
     })
 }
 
-fn pmkid_kde(key_data: &[u8]) -> Option<[u8; 16]> {
+pub(super) fn pmkid_kde(key_data: &[u8]) -> Option<[u8; 16]> {
     KeyDataItems::new(key_data).flatten().find_map(|i| match i {
         KeyDataItem::Kde(Kde::Pmkid(p)) => Some(p),
         _ => None,
@@ -145,6 +145,9 @@ impl Analyzer {
             return;
         }
         let mut found: Vec<Finding> = Vec::new();
+        if let Some(stale) = self.stale_session(ex, i) {
+            found.push(stale);
+        }
         let f = F { x };
         let (pair_akm, deauths): (Option<Akm>, Vec<Deauth>) = self
             .pairs
@@ -785,6 +788,11 @@ impl Analyzer {
                 "the sniffer missed part of this exchange; later frames show what happened, no device is at fault".into(),
                 lost,
             ));
+        }
+        // A stale PMK explains the AP's silence after a valid-looking M2 and its M1 PMKID
+        // (which names the new PMK): no separate accusation for those.
+        if found.iter().any(|f| f.code == "stale-pmk") {
+            found.retain(|f| f.code != "handshake-timeout" && f.code != "bogus-pmkid");
         }
         out.extend(found);
     }

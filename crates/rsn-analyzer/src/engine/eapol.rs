@@ -35,6 +35,13 @@ impl Analyzer {
             return;
         };
         if pkt.packet_type() != EapolType::KEY {
+            // IEEE 802.1X-2020 11.3: EAPOL-EAP carries the EAP exchange that yields the MSK.
+            if pkt.packet_type() == EapolType::EAP && !mac_retry {
+                if let Some(c) = &mut self.enterprise {
+                    c.push_eapol_eap(n, ts, ta, ra, pkt.body());
+                    self.take_sessions();
+                }
+            }
             return;
         }
         self.summary.eapol_key_frames += 1;
@@ -646,7 +653,9 @@ impl Analyzer {
         let known_source = pair.and_then(|p| p.verified_source);
         let (ssid, ft_ids) = self.derive_context(ap, sta);
         let ft_ids = Some(ft_ids);
-        let mut cands = self.pmks.candidates(&self.keys, ssid.as_deref(), akm);
+        let mut cands = self
+            .pmks
+            .candidates(&self.keys, ssid.as_deref(), akm, Some(sta));
         if let Some(s) = known_source {
             cands.sort_by_key(|c| c.source != s);
         }

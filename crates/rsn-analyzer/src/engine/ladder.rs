@@ -94,7 +94,8 @@ impl Analyzer {
 
         let obvious = {
             let keys = &self.keys;
-            self.pmks.candidates(keys, ssid.as_deref(), Some(akm))
+            self.pmks
+                .candidates(keys, ssid.as_deref(), Some(akm), Some(sta))
         };
         // H5: the ANonce of an earlier M1 (this exchange's other M1s are already tried; look
         // at the previous exchange's).
@@ -255,7 +256,7 @@ impl Analyzer {
             .collect();
         for s in &ssids {
             let keys = &self.keys;
-            other_pmks.extend(self.pmks.candidates(keys, Some(s), Some(akm)));
+            other_pmks.extend(self.pmks.candidates(keys, Some(s), Some(akm), Some(sta)));
         }
         for c in &other_pmks {
             if verifies(c, akm, cipher, &anonces).is_some() {
@@ -365,7 +366,7 @@ impl Analyzer {
         let keys = &self.keys;
         let c = self
             .pmks
-            .candidates(keys, Some(&ssid), Some(akm))
+            .candidates(keys, Some(&ssid), Some(akm), Some(x.sta))
             .into_iter()
             .find(|c| c.source == source)?;
         let (r0, r0n) = ft::derive_pmk_r0(akm, &c.key, &ssid, mdid, &r0kh, &x.sta).ok()?;
@@ -385,7 +386,7 @@ impl Analyzer {
         let keys = &self.keys;
         let c = self
             .pmks
-            .candidates(keys, ssid.as_deref(), Some(akm))
+            .candidates(keys, ssid.as_deref(), Some(akm), Some(x.sta))
             .into_iter()
             .find(|c| c.source == source)?;
         let a = if akm.is_wpa1() { Akm::PSK } else { akm };

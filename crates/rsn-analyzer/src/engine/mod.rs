@@ -16,6 +16,7 @@ use crate::report::{self, Report, Summary};
 mod dataplane;
 mod diagnose;
 mod eapol;
+mod enterprise;
 mod ladder;
 mod mgmt;
 
@@ -456,6 +457,10 @@ pub struct Analyzer {
     last_ts: i128,
     input_problems: Vec<report::InputProblem>,
     out: Vec<u8>,
+    /// RADIUS / EAP-TLS key discovery, when asked for (`--radius`, `--tls-keylog`).
+    enterprise: Option<crate::enterprise::Collector>,
+    /// Display names of the captures (main first, then the `--radius` ones).
+    capture_names: Vec<String>,
 }
 
 impl Analyzer {
@@ -486,6 +491,8 @@ impl Analyzer {
             last_ts: i128::MIN,
             input_problems: Vec::new(),
             out: Vec::with_capacity(4096),
+            enterprise: None,
+            capture_names: Vec::new(),
         };
         for (c, len) in [
             (Cipher::CCMP128, 16),
@@ -514,6 +521,33 @@ impl Analyzer {
             }
         }
         a
+    }
+
+    /// Look for 802.1X keys in this capture too (RADIUS on Ethernet records, EAP-TLS in
+    /// EAPOL) with `collector`, which may already hold sessions from other captures (a
+    /// `--radius` file read before this one): those are tried from the first frame on.
+    pub fn set_enterprise(&mut self, mut collector: crate::enterprise::Collector) {
+        collector.set_capture(crate::enterprise::Capture::Main);
+        self.keys
+            .sessions
+            .extend(collector.take_new().iter().cloned());
+        self.enterprise = Some(collector);
+    }
+
+    /// Names of the captures, for the report: the analyzed one, then the `--radius` ones in
+    /// the order they were read.
+    pub fn set_capture_names(&mut self, names: Vec<String>) {
+        self.capture_names = names;
+    }
+
+    /// Move the sessions the collector completed into the key material.
+    fn take_sessions(&mut self) {
+        if let Some(c) = &mut self.enterprise {
+            let new = c.take_new();
+            if !new.is_empty() {
+                self.keys.sessions.extend(new.iter().cloned());
+            }
+        }
     }
 
     /// Include derived keys (PMK, KCK, KEK, TK, GTKs) in the report. Off by default: keys
@@ -663,6 +697,12 @@ impl Analyzer {
             } => {
                 if ethertype == ETHERTYPE_EAPOL {
                     self.eapol(f.number, f.ts_ns, src, dst, payload, false, false);
+                } else if ethertype == 0x0800 || ethertype == 0x86dd {
+                    // RADIUS between the authenticator and the AAA server.
+                    if let Some(c) = &mut self.enterprise {
+                        c.push_ip(f.number, f.ts_ns, payload);
+                        self.take_sessions();
+                    }
                 }
                 None
             }
@@ -784,6 +824,7 @@ impl Analyzer {
                 outcome: outcome.into(),
                 reason: x.reason.clone(),
                 key_source: x.source.map(|s| s.label().to_string()),
+                eap_session: x.source.and_then(|s| s.session()),
                 inferred: if x.inferred {
                     vec!["M4".to_string()]
                 } else {
@@ -853,6 +894,12 @@ impl Analyzer {
                 akm: p.akm.map(|a| a.to_string()),
                 cipher: p.cipher.map(|c| c.to_string()),
                 pmk_source: p.verified_source.map(|s| s.label().to_string()),
+                pmk_origin: p.verified_source.and_then(|s| self.pmk_origin(s)),
+                pmk_hint: if p.verified_source.is_none() {
+                    self.pmk_hint(*sta, p.akm)
+                } else {
+                    None
+                },
                 protected_frames: p.protected,
                 decrypted_frames: p.decrypted,
                 events: p.events.clone(),
@@ -882,6 +929,7 @@ impl Analyzer {
             });
         }
         r.verdicts = verdicts(&r);
+        r.enterprise = self.enterprise_report();
         self.summary.max_clients = self.limits.max_clients as u64;
         self.summary.timing_reliable =
             self.summary.timestamps_backwards == 0 && self.summary.timestamps_zero == 0;
