@@ -180,6 +180,7 @@ fn document(s: &mut String, name: &str, r: &Report) -> fmt::Result {
     filters(s, r)?;
     clients(s, &mut ctx)?;
     findings(s, &ctx)?;
+    enterprise(s, r)?;
     input_problems(s, r)?;
     writeln!(
         s,
@@ -480,6 +481,16 @@ fn client(
         c.decrypted_frames,
         c.protected_frames
     )?;
+    if let Some(o) = &c.pmk_origin {
+        writeln!(
+            s,
+            "<p class=\"client-facts pmk-origin\">PMK from {}</p>",
+            E(o)
+        )?;
+    }
+    if let Some(h) = &c.pmk_hint {
+        writeln!(s, "<p class=\"client-facts pmk-hint\">no PMK: {}</p>", E(h))?;
+    }
     let hs: Vec<usize> = ctx
         .handshakes_of
         .get(&(c.ap.as_str(), c.sta.as_str()))
@@ -559,6 +570,70 @@ fn findings(s: &mut String, ctx: &Ctx<'_>) -> fmt::Result {
         writeln!(s, "</li>")?;
     }
     writeln!(s, "</ol>\n</section>")
+}
+
+/// The 802.1X keys section: EAP sessions, clock alignment, problems.
+fn enterprise(s: &mut String, r: &Report) -> fmt::Result {
+    let Some(e) = &r.enterprise else {
+        return Ok(());
+    };
+    let k = &e.stats;
+    writeln!(
+        s,
+        "<section id=\"enterprise\">\n<h2>802.1X keys</h2>\n<p>RADIUS: {} packets ({} \
+         Access-Request, {} Access-Challenge, {} Access-Accept, {} Access-Reject, {} with a wrong \
+         secret); TLS key log: {} sessions logged, {} of {} EAP-TLS conversations matched; {} \
+         MSKs recovered</p>",
+        k.radius_packets,
+        k.access_requests,
+        k.access_challenges,
+        k.access_accepts,
+        k.access_rejects,
+        k.wrong_secret,
+        k.keylog_sessions,
+        k.tls_matched,
+        k.tls_conversations,
+        k.msks
+    )?;
+    if !e.sessions.is_empty() {
+        writeln!(
+            s,
+            "<table class=\"eap-sessions\"><tr><th>#</th><th>client</th><th>from</th><th>frame</th>\
+             <th>identity</th><th>TLS</th><th>handshakes</th></tr>"
+        )?;
+        for (i, x) in e.sessions.iter().enumerate() {
+            writeln!(
+                s,
+                "<tr><td>{i}</td><td><code>{}</code></td><td>{}{}</td><td>{} of {}</td><td>{}</td><td>{}</td><td>{:?}</td></tr>",
+                E(x.sta.as_deref().unwrap_or("?")),
+                E(&x.origin),
+                if x.confirmed { " (both agree)" } else { "" },
+                x.frame,
+                E(&x.capture),
+                E(x.identity.as_deref().unwrap_or("")),
+                E(x.tls.as_deref().unwrap_or("")),
+                x.handshakes
+            )?;
+        }
+        writeln!(s, "</table>")?;
+    }
+    for c in &e.clocks {
+        writeln!(s, "<p class=\"clock\">{}</p>", E(&c.note))?;
+    }
+    if !e.problems.is_empty() {
+        writeln!(s, "<ul class=\"input-problems\">")?;
+        for p in e.problems.iter().take(100) {
+            writeln!(
+                s,
+                "<li>{} frame {}: {}</li>",
+                E(&p.capture),
+                p.frame,
+                E(&p.problem)
+            )?;
+        }
+        writeln!(s, "</ul>")?;
+    }
+    writeln!(s, "</section>")
 }
 
 fn input_problems(s: &mut String, r: &Report) -> fmt::Result {
