@@ -155,4 +155,29 @@ mod tests {
         assert_eq!(udp(&p[..5]).err(), Some(IpSkip::Malformed));
         assert_eq!(udp(&[]).err(), Some(IpSkip::Malformed));
     }
+
+    #[test]
+    fn ipv6_udp_with_an_extension_header_and_cooked_links() {
+        let mut p = vec![0x60, 0, 0, 0, 0, 0, 0, 64];
+        p.extend_from_slice(&[0x20, 0x01, 0x0d, 0xb8].repeat(4));
+        p.extend_from_slice(&[0x20, 0x01, 0x0d, 0xb9].repeat(4));
+        // Hop-by-hop options header (8 octets) → UDP.
+        p.extend_from_slice(&[17, 0, 0, 0, 0, 0, 0, 0]);
+        p.extend_from_slice(&[0x07, 0x14, 0xc3, 0x50, 0, 9, 0, 0, 0x42]);
+        let plen = (p.len() - 40) as u16;
+        p[4..6].copy_from_slice(&plen.to_be_bytes());
+        let u = udp(&p).ok().unwrap_or_else(|| panic!("parse"));
+        assert_eq!((u.sport, u.dport, u.payload), (1812, 50000, &[0x42][..]));
+        assert_eq!(u.src.to_string(), "2001:db8:2001:db8:2001:db8:2001:db8");
+        // Linux cooked v1: 16-octet header, protocol at 14.
+        let mut sll = vec![0u8; 14];
+        sll.extend_from_slice(&[0x86, 0xdd]);
+        sll.extend_from_slice(&p);
+        assert_eq!(ip_of_link(113, &sll), Some(&p[..]));
+        sll[14] = 0x08;
+        sll[15] = 0x06; // ARP
+        assert_eq!(ip_of_link(113, &sll), None);
+        assert_eq!(ip_of_link(101, &p), Some(&p[..]));
+        assert_eq!(ip_of_link(127, &p), None);
+    }
 }
