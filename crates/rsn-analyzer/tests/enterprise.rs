@@ -292,3 +292,30 @@ fn hostile_radius_never_panics() {
     assert!(c.sessions().is_empty());
     assert!(c.stats().radius_malformed > 0);
 }
+
+proptest::proptest! {
+    /// Arbitrary bytes as IP packets, RADIUS payloads on port 1812, and EAP packets never
+    /// panic the collector, with or without a key log.
+    #[test]
+    fn collector_never_panics(
+        ip in proptest::collection::vec(proptest::num::u8::ANY, 0..600),
+        radius in proptest::collection::vec(proptest::num::u8::ANY, 0..600),
+        eaps in proptest::collection::vec(proptest::collection::vec(proptest::num::u8::ANY, 0..300), 0..8),
+    ) {
+        let mut cfg = config(&["k"]);
+        let cr = "00".repeat(32);
+        cfg.keylog = Some(rsn_analyzer::enterprise::KeyLog::parse(&format!("CLIENT_RANDOM {cr} {}\n", "11".repeat(48))).unwrap());
+        let mut c = Collector::new(cfg);
+        c.push_ip(1, 0, &ip);
+        c.push_ip(2, 0, &ipv4_udp((NAS_IP, 50000), (AAA_IP, 1812), &radius));
+        c.push_ip(3, 0, &ipv4_udp((AAA_IP, 1812), (NAS_IP, 50000), &radius));
+        for (i, e) in eaps.iter().enumerate() {
+            let mut e = e.clone();
+            if e.len() > 4 {
+                e[4] = 13; // make it EAP-TLS often
+            }
+            c.push_eapol_eap(4 + i as u64, 0, AP, STA, &e);
+        }
+        c.push_eapol_eap(99, 0, AP, STA, &[3, 1, 0, 4]);
+    }
+}

@@ -473,6 +473,12 @@ impl Collector {
     }
 
     fn feed_tls(&mut self, key: ConvKey, frame: u64, from_server: bool, eap: &[u8]) {
+        // An EAP-Response/Identity starts a new authentication (RFC 3748 §5.1): whatever
+        // was gathered for this client before (a failed or unfinished attempt) is stale.
+        if eap.first() == Some(&2) && eap.get(4) == Some(&1) {
+            self.convs.remove(&key);
+            return;
+        }
         // Only EAP-TLS-based methods are worth a conversation.
         if self.cfg.keylog.is_none()
             || eap
