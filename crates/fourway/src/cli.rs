@@ -23,7 +23,7 @@ pub struct Cli {
 pub enum Command {
     /// Reconstruct, verify, decrypt and diagnose every key exchange in a capture.
     #[command(
-        after_help = "Examples:\n  fourway analyze air.pcapng --passphrase 'secret pass' --ssid Corp\n  fourway analyze air.pcapng --keys 80211_keys --json\n  tcpdump -i mon0 -w - | fourway analyze -"
+        after_help = "Examples:\n  fourway analyze air.pcapng --passphrase 'secret pass' --ssid Corp\n  fourway analyze air.pcapng --radius wired.pcapng --radius-secret S --json\n  tcpdump -i mon0 -w - | fourway analyze -"
     )]
     Analyze(AnalyzeArgs),
     /// Write a copy of a capture with every frame that could be decrypted in plaintext.
@@ -65,22 +65,22 @@ pub struct AnalyzeArgs {
     pub capture: PathBuf,
     #[command(flatten)]
     pub keys: KeyArgs,
-    /// Print one JSON document (a stable format: see the rsn-analyzer report docs).
+    /// Print one JSON document (a stable format)
     #[arg(long)]
     pub json: bool,
     /// Skip the diagnosis (to measure its cost): reconstruction and decryption only.
     #[arg(long, hide = true)]
     pub no_diagnosis: bool,
-    /// Print the derived keys (PMK, KCK, KEK, TK, GTKs): keys appear in no output without it.
+    /// Show derived keys (PMK, KCK, KEK, TK, GTK, MSK): no output has them otherwise
     #[arg(long)]
     pub show_keys: bool,
-    /// Also write a self-contained HTML report (ladder diagrams, key timelines, findings).
+    /// Also write a self-contained HTML report (ladders, key timelines, findings)
     #[arg(long, value_name = "FILE")]
     pub html: Option<PathBuf>,
     /// Print nothing on stdout (the exit code still tells the outcome).
     #[arg(short, long)]
     pub quiet: bool,
-    /// Color the text report (auto: when stdout is a terminal and NO_COLOR is unset).
+    /// Color the text report (auto: on a terminal without NO_COLOR)
     #[arg(long, value_name = "WHEN", default_value = "auto")]
     pub color: crate::color::ColorWhen,
 }

@@ -7,7 +7,9 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::Args;
-use rsn_sim::{builtin, builtins, run, CountingSink, PcapngSink, Scenario, Truth, DEFAULT_SEED};
+use rsn_sim::{
+    builtin, builtins, run, run_with_wired, CountingSink, PcapngSink, Scenario, Truth, DEFAULT_SEED,
+};
 
 use crate::{usage, Outcome};
 
@@ -34,6 +36,10 @@ pub struct SimulateArgs {
     /// Write the ground truth here (JSON).
     #[arg(long, value_name = "FILE")]
     pub truth: Option<PathBuf>,
+    /// Write the wired side here (pcapng, Ethernet): the RADIUS traffic between the APs and
+    /// the AAA server of 802.1X scenarios (`aaa` in the scenario).
+    #[arg(long, value_name = "FILE")]
+    pub wired: Option<PathBuf>,
     /// Override the number of clients (of the scenario's first client group).
     #[arg(long, value_name = "N")]
     pub clients: Option<u32>,
@@ -113,16 +119,45 @@ pub fn run_cmd(args: SimulateArgs) -> anyhow::Result<Outcome> {
     if let Some(f) = args.frames {
         sc.set_total_frames(f);
     }
+    if args.wired.is_some() && sc.networks.iter().all(|n| n.aaa.is_none()) {
+        return Err(usage(
+            "--wired",
+            format!(
+                "scenario {:?} has no AAA server (no `aaa` in any [[network]]): nothing goes on the wire",
+                sc.name
+            ),
+        ));
+    }
+    let wired: Option<Box<dyn Write>> = match args.wired.as_deref() {
+        Some(p) => {
+            let f = File::create(p).with_context(|| format!("{}", p.display()))?;
+            Some(Box::new(BufWriter::with_capacity(1 << 20, f)))
+        }
+        None => None,
+    };
+    let names = [args.output.as_deref(), args.wired.as_deref()]
+        .iter()
+        .flatten()
+        .map(|p| p.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ");
     let truth = match args.output.as_deref() {
         Some(p) if p.as_os_str() == "-" => {
             let out = BufWriter::with_capacity(1 << 20, std::io::stdout().lock());
-            simulate_into(&sc, args.seed, out)?
+            simulate_into(&sc, args.seed, Box::new(out), wired)?
         }
         Some(p) => {
             let f = File::create(p).with_context(|| format!("{}", p.display()))?;
-            simulate_into(&sc, args.seed, BufWriter::with_capacity(1 << 20, f))
-                .with_context(|| format!("{}", p.display()))?
+            simulate_into(
+                &sc,
+                args.seed,
+                Box::new(BufWriter::with_capacity(1 << 20, f)),
+                wired,
+            )
+            .with_context(|| names.clone())?
         }
+        None if wired.is_some() => simulate_into(&sc, args.seed, Box::new(std::io::sink()), wired)
+            .with_context(|| names.clone())?,
         None => {
             run(&sc, args.seed, &mut CountingSink::default()).map_err(|e| anyhow::anyhow!("{e}"))?
         }
@@ -151,11 +186,24 @@ pub fn run_cmd(args: SimulateArgs) -> anyhow::Result<Outcome> {
     Ok(Outcome::Clean)
 }
 
-fn simulate_into<W: Write>(sc: &Scenario, seed: u64, out: W) -> anyhow::Result<Truth> {
-    let mut sink = PcapngSink::new(out).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let truth = run(sc, seed, &mut sink).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let mut w = sink.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?;
-    w.flush()?;
+fn simulate_into<'a>(
+    sc: &Scenario,
+    seed: u64,
+    out: Box<dyn Write + 'a>,
+    wired: Option<Box<dyn Write>>,
+) -> anyhow::Result<Truth> {
+    let e = |e: &dyn std::fmt::Display| anyhow::anyhow!("{e}");
+    let mut sink = PcapngSink::new(out).map_err(|x| e(&x))?;
+    let truth = match wired {
+        Some(w) => {
+            let mut ws = PcapngSink::ethernet(w).map_err(|x| e(&x))?;
+            let t = run_with_wired(sc, seed, &mut sink, &mut ws).map_err(|x| e(&x))?;
+            ws.into_inner().map_err(|x| e(&x))?.flush()?;
+            t
+        }
+        None => run(sc, seed, &mut sink).map_err(|x| e(&x))?,
+    };
+    sink.into_inner().map_err(|x| e(&x))?.flush()?;
     Ok(truth)
 }
 

@@ -16,46 +16,40 @@ use crate::usage;
 /// Key material options.
 #[derive(Debug, Args, Default)]
 pub struct KeyArgs {
-    /// WPA passphrase (repeatable). Paired in order with --ssid; without --ssid every SSID
-    /// seen in the capture is tried.
+    /// WPA passphrase (repeatable; paired with --ssid, else tried with every SSID)
     #[arg(long, value_name = "PASS")]
     pub passphrase: Vec<String>,
-    /// SSID for the passphrases (repeatable: one per --passphrase, or one for all).
+    /// SSID of the passphrases (one for all, or one per --passphrase)
     #[arg(long, value_name = "SSID")]
     pub ssid: Vec<String>,
     /// PMK or PSK in hex (64 or 96 hex digits; repeatable).
     #[arg(long, value_name = "HEX")]
     pub pmk: Vec<String>,
-    /// EAP MSK in hex (at least 128 hex digits; repeatable). PMK = its first 256 bits.
+    /// EAP MSK in hex (128+ hex digits; repeatable): PMK = its first 256 bits
     #[arg(long, value_name = "HEX")]
     pub msk: Vec<String>,
-    /// Temporal key (TK or GTK) in hex (repeatable): decrypts frames without a handshake.
+    /// TK or GTK in hex (repeatable): decrypts frames without a handshake
     #[arg(long, value_name = "HEX")]
     pub tk: Vec<String>,
-    /// Wireshark 80211_keys file ("wpa-pwd","pass:ssid" / "wpa-psk" / "tk" / "msk" lines).
+    /// Wireshark 80211_keys file (wpa-pwd, wpa-psk, tk, msk lines)
     #[arg(long, value_name = "FILE")]
     pub keys: Option<PathBuf>,
-    /// Candidate passphrases, one per line (old PSKs after a rotation): only used to explain a
-    /// failing MIC ("the client still uses candidate #2"), never to decrypt.
+    /// Old passphrases, one per line: only to explain a failing MIC, never to decrypt
     #[arg(long, value_name = "FILE")]
     pub candidates: Option<PathBuf>,
-    /// Wired capture with the AAA server's RADIUS traffic (repeatable): the MSK of each
-    /// Access-Accept becomes its client's PMK. RADIUS in the analyzed capture itself is read
-    /// too when a secret is given.
+    /// Wired capture of the RADIUS traffic (repeatable): each Access-Accept's MSK keys its client
     #[arg(long, value_name = "FILE")]
     pub radius: Vec<PathBuf>,
-    /// RADIUS shared secret (repeatable: every secret is tried, the Response Authenticator
-    /// tells which one a NAS uses).
+    /// RADIUS shared secret (repeatable: each NAS's is found by its authenticator)
     #[arg(long, value_name = "SECRET")]
     pub radius_secret: Vec<String>,
-    /// File of `NAS-IP SECRET` lines (`#` comments), one per RADIUS client of the server.
+    /// File of `NAS-IP SECRET` lines, one per RADIUS client
     #[arg(long, value_name = "FILE")]
     pub radius_secrets: Option<PathBuf>,
-    /// Another UDP port to read as RADIUS besides 1812 and 1645, or `any` (repeatable).
+    /// UDP port to read as RADIUS besides 1812/1645, or `any` (repeatable)
     #[arg(long, value_name = "PORT|any")]
     pub radius_port: Vec<String>,
-    /// TLS key log (NSS format: SSLKEYLOGFILE, FreeRADIUS tls_keylog_file, hostapd): derives
-    /// the MSK of EAP-TLS / PEAP / TTLS sessions found in the captures.
+    /// NSS TLS key log: MSKs of the EAP-TLS/TTLS/PEAP sessions in the captures
     #[arg(long, value_name = "FILE")]
     pub tls_keylog: Option<PathBuf>,
 }

@@ -6,20 +6,54 @@
 use std::collections::BTreeSet;
 use std::process::Command;
 
+use rsn_analyzer::enterprise::{Capture, Collector, EnterpriseConfig, RadiusSecret};
 use rsn_analyzer::report::Report;
 use rsn_analyzer::{Analyzer, FrameIn, KeyMaterial, Link, PassphraseEntry};
 use rsn_capture::{CaptureReader, Decapsulated, FcsStatus};
 use rsn_crypto::{Passphrase, Pmk};
-use rsn_sim::{builtins, run, PcapngSink, Scenario, Truth};
+use rsn_sim::{builtins, run_with_wired, PcapngSink, Scenario, Truth, VecSink};
 
 const BIN: &str = env!("CARGO_BIN_EXE_fourway");
 
 fn simulate(name: &str, seed: u64) -> (Vec<u8>, Truth) {
+    let (cap, _, truth) = simulate_wired(name, seed);
+    (cap, truth)
+}
+
+/// The air capture, the wired (RADIUS) frames of 802.1X scenarios with an AAA server, and
+/// the truth.
+fn simulate_wired(name: &str, seed: u64) -> (Vec<u8>, VecSink, Truth) {
     let b = rsn_sim::builtin(name).unwrap();
     let sc = Scenario::from_toml(b.toml).unwrap();
     let mut sink = PcapngSink::new(Vec::new()).unwrap();
-    let truth = run(&sc, seed, &mut sink).unwrap();
-    (sink.into_inner().unwrap(), truth)
+    let mut wired = VecSink::default();
+    let truth = run_with_wired(&sc, seed, &mut sink, &mut wired).unwrap();
+    (sink.into_inner().unwrap(), wired, truth)
+}
+
+/// For scenarios with an AAA server: the PMKs come from the wired RADIUS capture and the
+/// secret, as `fourway analyze --radius wired.pcapng --radius-secret S` reads them.
+fn radius_collector(wired: &VecSink, truth: &Truth) -> Option<Collector> {
+    if truth.aaa.is_empty() {
+        return None;
+    }
+    let mut c = Collector::new(EnterpriseConfig {
+        secrets: truth
+            .aaa
+            .iter()
+            .map(|a| RadiusSecret {
+                nas: None,
+                secret: zeroize::Zeroizing::new(a.secret.as_bytes().to_vec()),
+            })
+            .collect(),
+        ..Default::default()
+    });
+    c.set_capture(Capture::Radius(0));
+    for (i, (ts, f)) in wired.frames.iter().enumerate() {
+        // Ethernet II: the IPv4 packet after 14 octets.
+        c.push_ip(i as u64 + 1, i128::from(*ts), &f[14..]);
+    }
+    Some(c)
 }
 
 fn keys_of(truth: &Truth) -> KeyMaterial {
@@ -40,7 +74,14 @@ fn keys_of(truth: &Truth) -> KeyMaterial {
 }
 
 fn analyze(capture: Vec<u8>, keys: KeyMaterial) -> Report {
+    analyze_with(capture, keys, None)
+}
+
+fn analyze_with(capture: Vec<u8>, keys: KeyMaterial, radius: Option<Collector>) -> Report {
     let mut a = Analyzer::new(keys);
+    if let Some(c) = radius {
+        a.set_enterprise(c);
+    }
     let mut r = CaptureReader::new(std::io::Cursor::new(capture)).unwrap();
     while let Some(rec) = r.next_record() {
         let rec = rec.unwrap();
@@ -63,8 +104,8 @@ fn every_scenario_yields_exactly_its_expected_findings() {
     let mut problems = Vec::new();
     for b in builtins() {
         for seed in [1u64, 2, 3, rsn_sim::DEFAULT_SEED] {
-            let (cap, truth) = simulate(b.name, seed);
-            let report = analyze(cap, keys_of(&truth));
+            let (cap, wired, truth) = simulate_wired(b.name, seed);
+            let report = analyze_with(cap, keys_of(&truth), radius_collector(&wired, &truth));
             let got: BTreeSet<(String, String)> = report
                 .findings
                 .iter()

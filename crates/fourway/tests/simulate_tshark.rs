@@ -2,6 +2,9 @@
 //! `fourway simulate`, decrypts in tshark with the scenario's keys — every frame the truth
 //! file calls decryptable is decrypted by tshark (`wlan.analysis.tk` / `wlan.analysis.gtk`).
 //!
+//! 802.1X scenarios with an AAA server give tshark each EAP session's MSK (`"msk"` in
+//! `80211_keys`).
+//!
 //! tshark 4.0 does not decrypt TKIP group-addressed frames; the shipped TKIP scenario
 //! sends no broadcast data, so nothing needs to be excused for it (the check below would
 //! fail loudly if a scenario started to).
@@ -94,6 +97,11 @@ fn check(dir: &std::path::Path, label: &str, args: &[&str]) -> Vec<u64> {
         if let Some(p) = n["pmk"].as_str() {
             uat.push(format!("\"wpa-psk\",\"{p}\""));
         }
+    }
+    // 802.1X scenarios with an AAA server: every EAP session's MSK (tshark derives the PMK,
+    // and for FT-802.1X the XXKey, from it).
+    for e in truth["eap_sessions"].as_array().into_iter().flatten() {
+        uat.push(format!("\"msk\",\"{}\"", e["msk"].as_str().unwrap()));
     }
     let got = tshark_decrypted(pcap.to_str().unwrap(), &uat);
     let mut want = Vec::new();

@@ -35,6 +35,8 @@ const BUILTINS: &[Builtin] = scenarios![
     "rekey-unprotected-eapol",
     "snonce-changed",
     "stale-anonce",
+    "ft-two-pmkids-8021x",
+    "stale-pmk-8021x",
 ];
 
 /// Every shipped scenario, in a fixed order.

@@ -35,6 +35,7 @@ pub mod air;
 mod builtin;
 mod datakey;
 mod observer;
+pub mod radius;
 mod rng;
 mod runner;
 pub mod scenario;
@@ -42,7 +43,7 @@ mod sink;
 pub mod truth;
 
 pub use builtin::{builtin, builtins, Builtin};
-pub use runner::{run, SimError, DEFAULT_SEED, EPOCH_NS};
+pub use runner::{run, run_with_wired, SimError, DEFAULT_SEED, EPOCH_NS};
 pub use scenario::{Scenario, ScenarioError};
-pub use sink::{CountingSink, FrameSink, PcapngSink, VecSink};
+pub use sink::{CountingSink, Discard, FrameSink, PcapngSink, VecSink};
 pub use truth::Truth;

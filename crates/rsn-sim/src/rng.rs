@@ -17,6 +17,8 @@ pub(crate) mod stream {
     pub const GROUP_KEYS: u64 = 3;
     /// Payload filler.
     pub const PAYLOAD: u64 = 4;
+    /// AAA servers: MSKs, Request Authenticators, MPPE salts.
+    pub const AAA: u64 = 5;
     /// Per-link machine streams start here: `LINK_BASE + 2 * link + role`.
     pub const LINK_BASE: u64 = 1 << 20;
 }

@@ -111,6 +111,48 @@ pub struct NetworkSpec {
     /// Authenticator fault switches (`rsn_handshake::AuthenticatorFaults`).
     #[serde(default)]
     pub faults: AuthFaultSpec,
+    /// 802.1X with an AAA server: every association runs an EAP exchange whose MSK keys
+    /// it, delivered in a RADIUS Access-Accept on the wired side (`run_with_wired`).
+    #[serde(default)]
+    pub aaa: Option<AaaSpec>,
+}
+
+/// The AAA server of an 802.1X network and its RADIUS client (the AP, as NAS).
+///
+/// The EAP method is abbreviated: EAP-Request/Identity, EAP-Response/Identity, then the
+/// server's Access-Accept with EAP-Success and a fresh 64-octet MSK in its MS-MPPE keys. No
+/// TLS runs (the key log route is tested with a real TLS library in `rsn-analyzer`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AaaSpec {
+    /// RADIUS shared secret between the AP and the server.
+    pub secret: String,
+    /// The AP's (NAS) IPv4 address.
+    #[serde(default = "default_nas_ip")]
+    pub nas_ip: String,
+    /// The AAA server's IPv4 address.
+    #[serde(default = "default_server_ip")]
+    pub server_ip: String,
+    /// The wired capture's clock minus the air capture's (ms): a RADIUS capture taken on a
+    /// server whose clock differs.
+    #[serde(default)]
+    pub clock_offset_ms: i64,
+}
+
+fn default_nas_ip() -> String {
+    "10.0.0.2".into()
+}
+fn default_server_ip() -> String {
+    "10.0.0.10".into()
+}
+
+impl AaaSpec {
+    /// The two addresses, parsed.
+    pub fn addrs(&self) -> Option<([u8; 4], [u8; 4])> {
+        let nas: std::net::Ipv4Addr = self.nas_ip.parse().ok()?;
+        let srv: std::net::Ipv4Addr = self.server_ip.parse().ok()?;
+        Some((nas.octets(), srv.octets()))
+    }
 }
 
 fn default_akm() -> String {
@@ -234,6 +276,10 @@ pub struct SupFaultSpec {
     /// frames carry a Michael MIC under the old key and frames it receives fail Michael.
     #[serde(default)]
     pub michael_key_lag_ms: Option<u64>,
+    /// 802.1X with an AAA server: after a re-authentication the client keeps the PMK of
+    /// its previous EAP session (the AP uses the new one).
+    #[serde(default)]
+    pub stale_pmk_after_reauth: bool,
 }
 
 impl SupFaultSpec {
@@ -258,6 +304,7 @@ impl SupFaultSpec {
             (self.snonce_per_retransmission, "snonce_per_retransmission"),
             (self.unprotected_eapol, "unprotected_eapol"),
             (self.michael_key_lag_ms.is_some(), "michael_key_lag"),
+            (self.stale_pmk_after_reauth, "stale_pmk_after_reauth"),
         ] {
             if on {
                 v.push(n);
@@ -492,12 +539,29 @@ impl Scenario {
             if n.ssid.is_empty() || n.ssid.len() > 32 {
                 return Err(err(format!("network {i}: SSID must be 1-32 octets")));
             }
-            match (&n.passphrase, &n.pmk) {
-                (Some(_), None) | (None, Some(_)) => {}
+            match (&n.passphrase, &n.pmk, &n.aaa) {
+                (Some(_), None, None) | (None, Some(_), None) | (None, None, Some(_)) => {}
+                (_, _, Some(_)) => {
+                    return Err(err(format!(
+                        "network {i}: with an AAA server the PMKs come from its EAP sessions: no passphrase or pmk"
+                    )))
+                }
                 _ => {
                     return Err(err(format!(
                         "network {i}: give exactly one of passphrase and pmk"
                     )))
+                }
+            }
+            if let Some(a) = &n.aaa {
+                if !akm.is_8021x() || akm.is_psk() {
+                    return Err(err(format!(
+                        "network {i}: an AAA server needs an 802.1X AKM"
+                    )));
+                }
+                if a.secret.is_empty() || a.addrs().is_none() {
+                    return Err(err(format!(
+                        "network {i}: aaa needs a secret and IPv4 addresses"
+                    )));
                 }
             }
             if akm.is_ft() != n.ft.is_some() {
@@ -530,6 +594,15 @@ impl Scenario {
                         e.action
                     )));
                 }
+            }
+            let aaa = self
+                .networks
+                .get(c.network)
+                .is_some_and(|n| n.aaa.is_some());
+            if c.faults.stale_pmk_after_reauth && !aaa {
+                return Err(err(format!(
+                    "client group {i}: stale_pmk_after_reauth needs a network with an AAA server"
+                )));
             }
             if let Some(o) = &c.offer_pmkid {
                 if o != "other-ap" {

@@ -10,7 +10,8 @@ use rsn_capture::{LinkType, PcapngWriter, WriteError, TSRESOL_NANOS};
 pub trait FrameSink {
     /// The sink's error.
     type Error;
-    /// One captured frame: a radiotap header followed by the 802.11 frame (no FCS).
+    /// One captured frame: a radiotap header followed by the 802.11 frame (no FCS); on the
+    /// wired side, an Ethernet frame.
     /// `ts_ns`: nanoseconds since the Unix epoch.
     ///
     /// # Errors
@@ -33,6 +34,17 @@ impl<W: Write> PcapngSink<W> {
     pub fn new(out: W) -> Result<Self, WriteError> {
         let mut w = PcapngWriter::new(out)?;
         let ifc = w.add_interface(LinkType::IEEE802_11_RADIOTAP, 65535, TSRESOL_NANOS)?;
+        Ok(PcapngSink { w, ifc })
+    }
+
+    /// The same for the wired side: one interface of link type Ethernet (the simulator's
+    /// RADIUS capture).
+    ///
+    /// # Errors
+    /// The writer failed.
+    pub fn ethernet(out: W) -> Result<Self, WriteError> {
+        let mut w = PcapngWriter::new(out)?;
+        let ifc = w.add_interface(LinkType::ETHERNET, 65535, TSRESOL_NANOS)?;
         Ok(PcapngSink { w, ifc })
     }
 
@@ -82,6 +94,22 @@ impl FrameSink for CountingSink {
     fn frame(&mut self, _ts_ns: u64, data: &[u8]) -> Result<(), Self::Error> {
         self.frames += 1;
         self.bytes += data.len() as u64;
+        Ok(())
+    }
+}
+
+/// Drops every frame: the wired side of [`crate::run`], where nobody asked for it.
+pub struct Discard<E>(core::marker::PhantomData<E>);
+
+impl<E> Default for Discard<E> {
+    fn default() -> Self {
+        Discard(core::marker::PhantomData)
+    }
+}
+
+impl<E> FrameSink for Discard<E> {
+    type Error = E;
+    fn frame(&mut self, _ts_ns: u64, _data: &[u8]) -> Result<(), E> {
         Ok(())
     }
 }

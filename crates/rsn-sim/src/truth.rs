@@ -55,6 +55,55 @@ pub struct Truth {
     pub faults: Vec<FaultTruth>,
     /// Findings (codes of findings.md) a correct diagnosis names, per (AP, client).
     pub expected_findings: Vec<FindingTruth>,
+    /// AAA servers of 802.1X networks (`aaa` in the scenario).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub aaa: Vec<AaaTruth>,
+    /// Every EAP session an AAA server ran, with the MSK it delivered.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub eap_sessions: Vec<EapSessionTruth>,
+    /// Frames in the wired (RADIUS) capture.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub wired_frames: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
+}
+
+/// An AAA server and its RADIUS client.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct AaaTruth {
+    /// Index of the network.
+    pub network: usize,
+    /// RADIUS shared secret.
+    pub secret: String,
+    /// The AP's (NAS) address.
+    pub nas_ip: String,
+    /// The server's address.
+    pub server_ip: String,
+    /// Wired clock minus air clock (ms).
+    pub clock_offset_ms: i64,
+}
+
+/// One EAP session.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct EapSessionTruth {
+    /// Index of the network.
+    pub network: usize,
+    /// AP the client associated to.
+    pub ap: String,
+    /// Client address (also the Calling-Station-Id).
+    pub sta: String,
+    /// EAP identity.
+    pub identity: String,
+    /// The MSK, hex (64 octets).
+    pub msk: String,
+    /// Frame number of the Access-Request in the wired capture.
+    pub request_frame: u64,
+    /// Frame number of the Access-Accept in the wired capture.
+    pub accept_frame: u64,
+    /// The client keyed its handshake with this session's PMK (false: it kept an older one).
+    pub used_by_client: bool,
 }
 
 /// A network.

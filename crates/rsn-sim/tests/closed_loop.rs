@@ -3,18 +3,47 @@
 //! the network's keys decrypts exactly the frames the truth file calls decryptable and
 //! reconstructs the handshakes the authenticators ran.
 
+use rsn_analyzer::enterprise::{Capture, Collector, EnterpriseConfig, RadiusSecret};
 use rsn_analyzer::report::Report;
 use rsn_analyzer::{Analyzer, FrameIn, KeyMaterial, Link, PassphraseEntry};
 use rsn_capture::{CaptureReader, Decapsulated};
 use rsn_crypto::{Passphrase, Pmk};
-use rsn_sim::{builtins, run, PcapngSink, Scenario, Truth};
+use rsn_sim::{builtins, run, run_with_wired, PcapngSink, Scenario, Truth, VecSink};
 
-fn simulate(name: &str, seed: u64) -> (Vec<u8>, Truth) {
+/// The air capture, the wired (RADIUS) frames of 802.1X scenarios with an AAA server, and
+/// the truth.
+fn simulate_wired(name: &str, seed: u64) -> (Vec<u8>, VecSink, Truth) {
     let b = rsn_sim::builtin(name).unwrap();
     let sc = Scenario::from_toml(b.toml).unwrap();
     let mut sink = PcapngSink::new(Vec::new()).unwrap();
-    let truth = run(&sc, seed, &mut sink).unwrap();
-    (sink.into_inner().unwrap(), truth)
+    let mut wired = VecSink::default();
+    let truth = run_with_wired(&sc, seed, &mut sink, &mut wired).unwrap();
+    (sink.into_inner().unwrap(), wired, truth)
+}
+
+/// For scenarios with an AAA server: the PMKs come from the wired RADIUS capture and the
+/// secret, as `fourway analyze --radius wired.pcapng --radius-secret S` reads them.
+fn radius_collector(wired: &VecSink, truth: &Truth) -> Option<Collector> {
+    if truth.aaa.is_empty() {
+        return None;
+    }
+    let mut c = Collector::new(EnterpriseConfig {
+        secrets: truth
+            .aaa
+            .iter()
+            .map(|a| RadiusSecret {
+                nas: None,
+                secret: zeroize::Zeroizing::new(a.secret.as_bytes().to_vec()),
+            })
+            .collect(),
+        ..Default::default()
+    });
+    c.set_capture(Capture::Radius(0));
+    for (i, (ts, f)) in wired.frames.iter().enumerate() {
+        // Ethernet II: the IPv4 packet after 14 octets.
+        c.push_ip(i as u64 + 1, i128::from(*ts), &f[14..]);
+    }
+    Some(c)
 }
 
 fn keys_of(truth: &Truth) -> KeyMaterial {
@@ -36,7 +65,14 @@ fn keys_of(truth: &Truth) -> KeyMaterial {
 
 /// Analyze a capture; returns the report and the numbers of the frames that decrypted.
 fn analyze(capture: Vec<u8>, truth: &Truth) -> (Report, Vec<u64>) {
+    analyze_with(capture, truth, None)
+}
+
+fn analyze_with(capture: Vec<u8>, truth: &Truth, radius: Option<Collector>) -> (Report, Vec<u64>) {
     let mut a = Analyzer::new(keys_of(truth));
+    if let Some(c) = radius {
+        a.set_enterprise(c);
+    }
     let mut r = CaptureReader::new(std::io::Cursor::new(capture)).unwrap();
     let mut decrypted = Vec::new();
     while let Some(rec) = r.next_record() {
@@ -71,9 +107,9 @@ const HANDSHAKE_COUNT_GAPS: &[(&str, &str)] = &[(
 fn every_scenario_closes_the_loop() {
     let mut problems = Vec::new();
     for b in builtins() {
-        let (cap, truth) = simulate(b.name, 1);
+        let (cap, wired, truth) = simulate_wired(b.name, 1);
         assert!(truth.frames > 0, "{}: empty capture", b.name);
-        let (report, decrypted) = analyze(cap, &truth);
+        let (report, decrypted) = analyze_with(cap, &truth, radius_collector(&wired, &truth));
         let s = &report.summary;
         let want: Vec<u64> = truth.decryptable_numbers().collect();
         let missing: Vec<u64> = want

@@ -188,6 +188,9 @@ impl Sim<'_> {
                 if link.wrong_key {
                     codes.push("wrong-psk");
                 }
+                if link.stale_pmk {
+                    codes.push("stale-pmk");
+                }
                 if sf.contains(&"wrong_replay_counter_in_m2") {
                     codes.push("replay-counter");
                 }

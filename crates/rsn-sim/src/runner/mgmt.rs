@@ -137,6 +137,8 @@ impl Sim<'_> {
         );
         self.capture_buf(sink, false, false)?;
         self.now += 200;
+        // 802.1X with an AAA server: the EAP exchange that yields this association's keys.
+        let session = self.eap_session(sink, l)?;
 
         // The machines of this association.
         let Some(net) = self.nets.get(net_i) else {
@@ -154,7 +156,15 @@ impl Sim<'_> {
         link.joins += 1;
         link.aid = aid;
         let id = stream::LINK_BASE + ((l as u64) << 9 | u64::from(link.epoch & 0xff) << 1);
-        let auth_src = match &net.basis {
+        if let Some((ap_b, client_b)) = &session {
+            link.obs = PairKeys::new(ap_b, suite, bssid, sta);
+            if !link.wrong_key {
+                link.client_pmk = pmk_source(client_b, bssid);
+                link.sta_view = PairKeys::new(client_b, suite, bssid, sta);
+            }
+        }
+        let basis = session.map_or_else(|| net.basis.clone(), |(ap_b, _)| ap_b);
+        let auth_src = match &basis {
             Basis::Pmk(p) => PmkSource::Pmk(p.clone()),
             Basis::Ft {
                 xxkey,
@@ -244,5 +254,25 @@ impl Sim<'_> {
                 self.drive(sink, l, Side::Sta, Input::Timeout)
             }
         }
+    }
+}
+
+/// The machines' view of a key basis.
+fn pmk_source(b: &Basis, r1kh_id: MacAddr) -> PmkSource {
+    match b {
+        Basis::Pmk(p) => PmkSource::Pmk(p.clone()),
+        Basis::Ft {
+            xxkey,
+            ssid,
+            mdid,
+            r0kh_id,
+        } => PmkSource::Ft(FtParams {
+            xxkey: xxkey.clone(),
+            ssid: ssid.clone(),
+            mdid: *mdid,
+            ft_capability: 0,
+            r0kh_id: r0kh_id.clone(),
+            r1kh_id,
+        }),
     }
 }

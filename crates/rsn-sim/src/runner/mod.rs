@@ -31,6 +31,7 @@ use crate::truth::{
     push_range, ClientTruth, FaultTruth, FindingTruth, HandshakeTruth, NetworkTruth, Truth,
 };
 
+mod aaa;
 mod data;
 mod eapol;
 mod findings;
@@ -52,6 +53,8 @@ pub enum SimError<E> {
     Config(String),
     /// The sink failed.
     Sink(E),
+    /// The wired sink failed.
+    WiredSink(String),
 }
 
 impl<E: fmt::Display> fmt::Display for SimError<E> {
@@ -59,6 +62,7 @@ impl<E: fmt::Display> fmt::Display for SimError<E> {
         match self {
             SimError::Config(s) => write!(f, "scenario: {s}"),
             SimError::Sink(e) => write!(f, "capture output: {e}"),
+            SimError::WiredSink(e) => write!(f, "wired capture output: {e}"),
         }
     }
 }
@@ -78,8 +82,30 @@ pub fn run<S: FrameSink>(
     seed: u64,
     sink: &mut S,
 ) -> Result<Truth, SimError<S::Error>> {
+    run_with_wired(
+        scenario,
+        seed,
+        sink,
+        &mut crate::sink::Discard::<core::convert::Infallible>::default(),
+    )
+}
+
+/// [`run`], and the wired side of 802.1X networks with an AAA server (RADIUS between the
+/// APs and the server, Ethernet frames) into `wired`.
+///
+/// # Errors
+/// An unusable scenario, or a sink's error.
+pub fn run_with_wired<S: FrameSink, W: FrameSink>(
+    scenario: &Scenario,
+    seed: u64,
+    sink: &mut S,
+    wired: &mut W,
+) -> Result<Truth, SimError<S::Error>>
+where
+    W::Error: fmt::Display,
+{
     let mut sim = Sim::new(scenario, seed)?;
-    sim.run(sink)?;
+    sim.run(sink, wired)?;
     Ok(sim.finish())
 }
 
@@ -238,6 +264,10 @@ struct Link {
     sup_faults: SupplicantFaults,
     sup_fault_names: Vec<&'static str>,
     michael_lag_ms: Option<u64>,
+    /// MSKs of this client's EAP sessions, oldest first (802.1X with an AAA server).
+    msks: Vec<Zeroizing<Vec<u8>>>,
+    /// This association's handshake is keyed by the client with an older session's PMK.
+    stale_pmk: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -339,6 +369,11 @@ struct Sim<'s> {
     cap: Vec<u8>,
     truth: Truth,
     hs: HandshakeTruth,
+    /// Wired (RADIUS) frames waiting for the wired sink: (timestamp ns, Ethernet frame).
+    wired: Vec<(u64, Vec<u8>)>,
+    aaa_rng: ChaCha20Rng,
+    /// RADIUS Identifier of the next Access-Request, per network.
+    radius_ids: Vec<u8>,
 }
 
 fn mac(prefix: [u8; 2], n: u64) -> MacAddr {
@@ -386,8 +421,20 @@ impl<'s> Sim<'s> {
         self.push(t, Ev::Beacon(bss));
     }
 
-    fn run<S: FrameSink>(&mut self, sink: &mut S) -> Result<(), SimError<S::Error>> {
+    fn run<S: FrameSink, W: FrameSink>(
+        &mut self,
+        sink: &mut S,
+        wired: &mut W,
+    ) -> Result<(), SimError<S::Error>>
+    where
+        W::Error: fmt::Display,
+    {
         while let Some(item) = self.queue.pop() {
+            for (ts, f) in self.wired.drain(..) {
+                wired
+                    .frame(ts, &f)
+                    .map_err(|e| SimError::WiredSink(e.to_string()))?;
+            }
             if item.t > self.end {
                 break;
             }
@@ -422,6 +469,11 @@ impl<'s> Sim<'s> {
                     action,
                 } => self.script(sink, link, epoch, action)?,
             }
+        }
+        for (ts, f) in self.wired.drain(..) {
+            wired
+                .frame(ts, &f)
+                .map_err(|e| SimError::WiredSink(e.to_string()))?;
         }
         Ok(())
     }
@@ -537,6 +589,7 @@ fn sup_code(name: &str) -> &'static str {
         "michael_key_lag" => "michael-mic-failure",
         "wrong_key" => "wrong-psk",
         "offer_pmkid" => "pmkid-mismatch",
+        "stale_pmk_after_reauth" => "stale-pmk",
         _ => "",
     }
 }

@@ -27,7 +27,23 @@ impl<'s> Sim<'s> {
                 .parse()
                 .map_err(|_| cfg_err(format!("{what}: cipher")))?;
             let ssid = n.ssid.as_bytes().to_vec();
-            let pmk = pmk_from(n.passphrase.as_deref(), n.pmk.as_deref(), &ssid, &what)?;
+            let pmk = if n.aaa.is_some() {
+                // Placeholder of the right length: each association's keys come from its EAP
+                // session (runner::aaa), never from this.
+                let len = rsn_crypto::akm_params(akm).map_or(32, |p| p.pmk_len);
+                Pmk::from_slice(&vec![0x5a; len]).map_err(|e| cfg_err(format!("{what}: {e}")))?
+            } else {
+                pmk_from(n.passphrase.as_deref(), n.pmk.as_deref(), &ssid, &what)?
+            };
+            if let Some(a) = &n.aaa {
+                truth.aaa.push(crate::truth::AaaTruth {
+                    network: ni,
+                    secret: a.secret.clone(),
+                    nas_ip: a.nas_ip.clone(),
+                    server_ip: a.server_ip.clone(),
+                    clock_offset_ms: a.clock_offset_ms,
+                });
+            }
             let suite = Suite {
                 akm,
                 pairwise,
@@ -143,6 +159,9 @@ impl<'s> Sim<'s> {
             cap: Vec::with_capacity(4096),
             truth,
             hs: HandshakeTruth::default(),
+            wired: Vec::new(),
+            aaa_rng: rng::stream(seed, stream::AAA),
+            radius_ids: vec![0; sc.networks.len()],
         };
         let mut prng = rng::stream(seed, stream::PAYLOAD);
         sim.filler = vec![0u8; 2400];
@@ -323,6 +342,8 @@ impl<'s> Sim<'s> {
             sup_faults,
             sup_fault_names,
             michael_lag_ms: f.michael_key_lag_ms,
+            msks: Vec::new(),
+            stale_pmk: false,
         })
     }
 }
