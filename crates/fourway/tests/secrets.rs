@@ -1,5 +1,5 @@
-//! Secrets never leak: for every simulator scenario, no key (PMK, KCK, KEK, TK, GTK) nor the
-//! passphrase appears in any output format unless `--show-keys` is given — and with it the
+//! Secrets never leak: for every simulator scenario, no key (PMK, KCK, KEK, TK, GTK, MSK) nor
+//! the passphrase or RADIUS secret appears in any output format unless `--show-keys` is given — and with it the
 //! keys do appear, so the search itself is shown to work.
 
 use std::process::Command;
@@ -32,18 +32,40 @@ fn no_key_in_any_output_without_show_keys() {
             std::process::id()
         ));
         let (cap_s, truth_s) = (cap.display().to_string(), truth.display().to_string());
-        run(&[
-            "simulate",
-            "--scenario",
-            name,
-            "-o",
-            &cap_s,
-            "--truth",
-            &truth_s,
-        ]);
+        let wired = dir.join(format!(
+            "fourway-secrets-{}-{name}-wired.pcapng",
+            std::process::id()
+        ));
+        let wired_s = wired.display().to_string();
+        run(&["simulate", "--scenario", name, "--truth", &truth_s]);
         let t: serde_json::Value = serde_json::from_slice(&std::fs::read(&truth).unwrap()).unwrap();
+        let has_aaa = t["aaa"].as_array().is_some_and(|a| !a.is_empty());
+        let mut sim: Vec<&str> = vec!["simulate", "--scenario", name, "-o", &cap_s];
+        if has_aaa {
+            sim.extend(["--wired", &wired_s]);
+        }
+        run(&sim);
         let mut keyargs: Vec<String> = Vec::new();
         let mut secrets: Vec<String> = Vec::new();
+        // 802.1X with an AAA server: the PMKs come from the RADIUS capture; the RADIUS secret
+        // and every MSK are secrets too.
+        for a in t["aaa"].as_array().into_iter().flatten() {
+            let secret = a["secret"].as_str().unwrap();
+            keyargs.extend([
+                "--radius".into(),
+                wired_s.clone(),
+                "--radius-secret".into(),
+                secret.into(),
+            ]);
+            secrets.push(secret.to_string());
+        }
+        for e in t["eap_sessions"].as_array().into_iter().flatten() {
+            let msk = e["msk"].as_str().unwrap();
+            secrets.push(msk.to_string());
+            // Each half alone too (the MS-MPPE keys).
+            secrets.push(msk[..64].to_string());
+            secrets.push(msk[64..].to_string());
+        }
         for n in t["networks"].as_array().unwrap() {
             if let Some(p) = n["passphrase"].as_str() {
                 keyargs.extend([
@@ -85,6 +107,21 @@ fn no_key_in_any_output_without_show_keys() {
                 secrets.push(g[1].as_str().unwrap().to_string());
             }
         }
+        if has_aaa {
+            // --show-keys shows the MSKs of the EAP sessions.
+            let msks: Vec<&str> = shown["enterprise"]["sessions"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|x| x["msk"].as_str().unwrap())
+                .collect();
+            for e in t["eap_sessions"].as_array().unwrap() {
+                assert!(
+                    msks.contains(&e["msk"].as_str().unwrap()),
+                    "{name}: MSK not shown"
+                );
+            }
+        }
         let mut outputs = vec![("text", with(&[])), ("json", with(&["--json"]))];
         if html_supported {
             let html = dir.join(format!(
@@ -120,6 +157,7 @@ fn no_key_in_any_output_without_show_keys() {
         }
         let _ = std::fs::remove_file(&cap);
         let _ = std::fs::remove_file(&truth);
+        let _ = std::fs::remove_file(&wired);
     }
     assert!(
         checked >= 10,

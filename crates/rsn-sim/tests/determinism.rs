@@ -101,3 +101,23 @@ fn bad_scenarios_are_rejected() {
         assert!(Scenario::from_toml(toml).is_err(), "{what}");
     }
 }
+
+/// The wired (RADIUS) capture of 802.1X scenarios is deterministic too, and scenarios
+/// without an AAA server put nothing on the wire.
+#[test]
+fn wired_capture_is_deterministic() {
+    let wired = |name: &str, seed: u64| {
+        let sc = Scenario::from_toml(builtin(name).unwrap().toml).unwrap();
+        let mut air = VecSink::default();
+        let mut w = PcapngSink::ethernet(Vec::new()).unwrap();
+        let truth = rsn_sim::run_with_wired(&sc, seed, &mut air, &mut w).unwrap();
+        (w.into_inner().unwrap(), truth.wired_frames)
+    };
+    for name in ["ft-two-pmkids-8021x", "stale-pmk-8021x"] {
+        let (a, n) = wired(name, 7);
+        assert!(n >= 4, "{name}: {n} wired frames");
+        assert_eq!(a, wired(name, 7).0, "{name}: wired captures differ");
+        assert_ne!(a, wired(name, 8).0, "{name}: another seed, same MSKs");
+    }
+    assert_eq!(wired("clean", 7).1, 0);
+}
