@@ -212,13 +212,14 @@ pub fn render(w: &mut impl Write, name: &str, r: &Report) -> io::Result<()> {
         + k.unknown_link_type
         + k.bad_radio_header
         + k.malformed_80211
-        + k.malformed_eapol;
+        + k.malformed_eapol
+        + k.malformed_amsdu;
     if skipped + s.bad_fcs_frames > 0 || !r.input_problems.is_empty() {
         writeln!(w, "\n{}", paint(color::heading(), "Input"))?;
         writeln!(
             w,
-            "  skipped: {} corrupt blocks, {} truncated records, {} unknown link type, {} bad radio headers, {} malformed 802.11, {} malformed EAPOL; {} bad FCS",
-            k.corrupt_blocks, k.truncated_records, k.unknown_link_type, k.bad_radio_header, k.malformed_80211, k.malformed_eapol, s.bad_fcs_frames
+            "  skipped: {} corrupt blocks, {} truncated records, {} unknown link type, {} bad radio headers, {} malformed 802.11, {} malformed EAPOL, {} malformed A-MSDU; {} bad FCS",
+            k.corrupt_blocks, k.truncated_records, k.unknown_link_type, k.bad_radio_header, k.malformed_80211, k.malformed_eapol, k.malformed_amsdu, s.bad_fcs_frames
         )?;
         for p in r.input_problems.iter().take(20) {
             writeln!(w, "  frame {}: {}", p.frame, p.problem)?;

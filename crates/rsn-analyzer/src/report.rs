@@ -190,6 +190,8 @@ pub struct Skipped {
     pub malformed_80211: u64,
     /// EAPOL frames that could not be parsed.
     pub malformed_eapol: u64,
+    /// A-MSDUs whose subframe lengths run past the frame (the rest of the A-MSDU skipped).
+    pub malformed_amsdu: u64,
 }
 
 /// A BSS.

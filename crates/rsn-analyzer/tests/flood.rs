@@ -89,3 +89,53 @@ fn a_station_flood_is_bounded_and_the_real_traffic_still_analyzed() {
         .filter(|m| m.msg != "M1")
         .all(|m| m.mic == "valid"));
 }
+
+/// A million fake stations with the default limits: the client table never exceeds its cap
+/// (the rest evicted and counted), the peak resident memory of this test process stays far
+/// below what a million entries would need.
+#[test]
+fn a_million_fake_stations_stay_within_the_cap() {
+    let limits = Limits::default();
+    let cap = limits.max_clients as u64;
+    let mut a = Analyzer::with_limits(KeyMaterial::default(), limits);
+    let ap = [0x02, 0, 0, 0, 0, 1];
+    let mut frame = Vec::with_capacity(64);
+    for i in 0..1_000_000u32 {
+        let b = i.to_be_bytes();
+        let sta = [0x02, 0xcc, b[0], b[1], b[2], b[3]];
+        frame.clear();
+        frame.extend_from_slice(&[0x00, 0, 0, 0]);
+        frame.extend_from_slice(&ap);
+        frame.extend_from_slice(&sta);
+        frame.extend_from_slice(&ap);
+        frame.extend_from_slice(&[0, 0, 0x11, 0x04, 10, 0]);
+        a.push(&FrameIn {
+            number: u64::from(i) + 1,
+            ts_ns: i128::from(i) * 1000,
+            link: Link::Dot11 {
+                frame: &frame,
+                fcs_bad: false,
+            },
+        });
+    }
+    let r = a.finish();
+    assert_eq!(r.summary.frames, 1_000_000);
+    assert!(r.clients.len() as u64 <= cap, "{} clients", r.clients.len());
+    assert!(
+        r.summary.evicted_clients >= 1_000_000 - cap,
+        "{}",
+        r.summary.evicted_clients
+    );
+    assert_eq!(r.summary.max_clients, cap);
+    // VmHWM of the whole test process (other tests included): a million client entries with
+    // their timelines would need several hundred MiB.
+    if let Ok(s) = std::fs::read_to_string("/proc/self/status") {
+        let kib: u64 = s
+            .lines()
+            .find(|l| l.starts_with("VmHWM:"))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
+        assert!(kib < 256 * 1024, "peak RSS {kib} KiB");
+    }
+}

@@ -643,7 +643,8 @@ fn input_problems(s: &mut String, r: &Report) -> fmt::Result {
         + k.unknown_link_type
         + k.bad_radio_header
         + k.malformed_80211
-        + k.malformed_eapol;
+        + k.malformed_eapol
+        + k.malformed_amsdu;
     if skipped + r.summary.bad_fcs_frames == 0 && r.input_problems.is_empty() {
         return Ok(());
     }
@@ -651,13 +652,14 @@ fn input_problems(s: &mut String, r: &Report) -> fmt::Result {
         s,
         "<section id=\"input\">\n<h2>Input</h2>\n<p>skipped: {} corrupt blocks, {} truncated \
          records, {} unknown link type, {} bad radio headers, {} malformed 802.11, {} malformed \
-         EAPOL; {} bad FCS</p>",
+         EAPOL, {} malformed A-MSDU; {} bad FCS</p>",
         k.corrupt_blocks,
         k.truncated_records,
         k.unknown_link_type,
         k.bad_radio_header,
         k.malformed_80211,
         k.malformed_eapol,
+        k.malformed_amsdu,
         r.summary.bad_fcs_frames
     )?;
     if !r.input_problems.is_empty() {

@@ -5,6 +5,7 @@ use rsn_crypto::frame::MAX_PN;
 use rsn_crypto::CryptoError;
 use rsn_wire::ieee80211::Header;
 
+use super::eapol_payload;
 use super::*;
 use crate::exchange::{Kind, State};
 use crate::keyslot::KeySlot;
@@ -225,7 +226,18 @@ impl Analyzer {
             }
         }
         // A PTK rekey travels inside protected frames (failure-catalog §1).
-        if h.frame_control().is_data() && !h.frame_control().is_null_data() {
+        if h.frame_control().is_data()
+            && !h.frame_control().is_null_data()
+            && h.qos_control().is_some_and(|q| q.amsdu_present())
+        {
+            // IEEE 802.11-2020 9.3.2.2.2: an A-MSDU carries several MSDUs, each behind its
+            // own subframe header; EAPOL in any of them counts.
+            let hl = h.header_len();
+            let body = out.get(hl..).unwrap_or_default().to_vec();
+            for payload in self.amsdu_eapol(n, &body) {
+                self.eapol(n, ts, ta, ra, &payload, true, mac_retry);
+            }
+        } else if h.frame_control().is_data() && !h.frame_control().is_null_data() {
             let hl = h.header_len();
             if let Some(payload) = out.get(hl..).and_then(eapol_payload) {
                 let payload = payload.to_vec();
@@ -240,5 +252,45 @@ impl Analyzer {
         }
         self.out = out;
         Some(&self.out)
+    }
+}
+
+impl Analyzer {
+    /// The EAPOL payloads in an A-MSDU body (IEEE 802.11-2020 9.3.2.2.2: DA, SA, Length,
+    /// MSDU, padding to a multiple of 4 except after the last). A subframe whose Length runs
+    /// past the frame ends the walk: counted and reported, never read past the end.
+    pub(super) fn amsdu_eapol(&mut self, n: u64, body: &[u8]) -> Vec<Vec<u8>> {
+        let mut out = Vec::new();
+        let mut at = 0usize;
+        while at < body.len() {
+            let Some(len) = body
+                .get(at + 12..at + 14)
+                .map(|l| usize::from(u16::from_be_bytes([l[0], l[1]])))
+            else {
+                self.amsdu_problem(n, at, "subframe header cut short".into());
+                break;
+            };
+            let Some(msdu) = body.get(at + 14..at + 14 + len) else {
+                self.amsdu_problem(
+                    n,
+                    at,
+                    format!(
+                        "subframe length {len} runs past the frame ({} octets left)",
+                        body.len().saturating_sub(at + 14)
+                    ),
+                );
+                break;
+            };
+            if let Some(p) = eapol_payload(msdu) {
+                out.push(p.to_vec());
+            }
+            at += (14 + len).div_ceil(4) * 4;
+        }
+        out
+    }
+
+    fn amsdu_problem(&mut self, n: u64, at: usize, what: String) {
+        self.summary.skipped.malformed_amsdu += 1;
+        self.problem(n, None, format!("frame {n}: A-MSDU subframe at offset {at}: {what}; the rest of the A-MSDU is skipped"));
     }
 }

@@ -227,7 +227,10 @@ impl Analyzer {
         // (paired by replay counter) must carry the same SNonce.
         {
             let mut by_anonce: Vec<([u8; 32], SnonceUses)> = Vec::new();
-            for m2 in msgs(MsgKind::M2) {
+            // When the exchange's key is known, an M2 whose MIC fails while another verifies
+            // is not the client's (spoofed or corrupted): it says nothing about its SNonces.
+            let keyed = msgs(MsgKind::M2).any(|m| m.mic == MicState::Valid);
+            for m2 in msgs(MsgKind::M2).filter(|m| !(keyed && m.mic == MicState::Invalid)) {
                 let Some(m1) = msgs(MsgKind::M1).find(|m1| m1.replay_counter == m2.replay_counter)
                 else {
                     continue;

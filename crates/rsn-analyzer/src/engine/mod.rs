@@ -760,7 +760,12 @@ impl Analyzer {
                 if fc.protected() {
                     return self.protected(n, ts, &h, mac_retry);
                 }
-                if !fc.is_null_data() {
+                if !fc.is_null_data() && h.qos_control().is_some_and(|q| q.amsdu_present()) {
+                    let (ta, ra) = (h.ta().unwrap_or(MacAddr::ZERO), h.ra());
+                    for payload in self.amsdu_eapol(n, h.body()) {
+                        self.eapol(n, ts, ta, ra, &payload, false, mac_retry);
+                    }
+                } else if !fc.is_null_data() {
                     let body = h.body();
                     if self.diagnosis && !mac_retry && eapol_payload(body).is_none() {
                         self.plain_data(n, &h);
