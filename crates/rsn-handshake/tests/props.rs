@@ -172,3 +172,33 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    /// The fuzz target `handshake_machines` as a proptest: after a genuine start, arbitrary
+    /// EAPOL bytes (clear or protected), timeouts and rekey starts never panic either machine,
+    /// and every action drains.
+    #[test]
+    fn machines_take_arbitrary_eapol(
+        inputs in proptest::collection::vec((0u8..6, proptest::collection::vec(any::<u8>(), 0..140)), 0..16),
+        seed in any::<u64>(),
+    ) {
+        let mut p = pair(suite(Akm::PSK, Cipher::CCMP128), seed, AirConfig::default());
+        p.ap.handle(p.now, Input::Start);
+        p.drive();
+        for (tag, bytes) in &inputs {
+            let i = match tag {
+                0 | 1 => Input::Eapol { frame: bytes, protected: *tag == 1 },
+                2 => Input::Timeout,
+                3 => Input::StartRekey,
+                _ => Input::StartGroupRekey,
+            };
+            if tag % 2 == 0 {
+                p.sta.handle(p.now, i);
+            } else {
+                p.ap.handle(p.now, i);
+            }
+            while p.ap.poll_action().is_some() {}
+            while p.sta.poll_action().is_some() {}
+        }
+    }
+}
