@@ -38,10 +38,33 @@ fn psk() -> Suite {
     suite(Akm::PSK, Cipher::CCMP128)
 }
 
+fn psk_pair(seed: u64) -> Pair {
+    let (a, s) = configs(psk(), PmkSource::Pmk(pmk(3)), PmkSource::Pmk(pmk(3)));
+    Pair::new(a, s, seed)
+}
+
+/// A handshake run for 50 ms with the first `kind` frame in `dir` lost: the attacker holds
+/// it (and knows the nonces so far).
+fn stalled(seed: u64, dir: Dir, kind: &'static str) -> Pair {
+    let mut p = psk_pair(seed);
+    p.drop_list.push((dir, kind, 0));
+    p.ap.handle(p.now, Input::Start);
+    p.run_for(core::time::Duration::from_millis(50));
+    p
+}
+
+/// The AP sent M1, which never reached the supplicant (the attacker has it).
+fn m1_held_back(seed: u64) -> Pair {
+    let mut p = psk_pair(seed);
+    p.drop_list.push((Dir::ToSta, "M1", 0));
+    p.ap.handle(p.now, Input::Start);
+    p.drive();
+    p
+}
+
 /// A completed WPA2-PSK association.
 fn established() -> Pair {
-    let (a, s) = configs(psk(), PmkSource::Pmk(pmk(3)), PmkSource::Pmk(pmk(3)));
-    let mut p = Pair::new(a, s, 21);
+    let mut p = psk_pair(21);
     p.start();
     assert_eq!(p.sta.state(), SupState::Established);
     assert_eq!(p.ap.state(), AuthState::PtkInitDone);
@@ -158,8 +181,7 @@ fn retransmitted_m3_is_answered_but_the_ptk_is_not_reinstalled() {
     // Supplicant. The attacker blocks M4 so the AP retransmits M3 with a new replay
     // counter (IEEE 802.11-2020 12.7.6.4); the supplicant must answer with M4 but must not
     // reinstall the PTK (no nonce/PN reset: the KRACK key reinstallation).
-    let (a, s) = configs(psk(), PmkSource::Pmk(pmk(3)), PmkSource::Pmk(pmk(3)));
-    let mut p = Pair::new(a, s, 22);
+    let mut p = psk_pair(22);
     p.drop_list.push((Dir::ToAp, "M4", 0));
     p.start();
     let m3s = p.frames(Dir::ToSta, "M3");
@@ -204,8 +226,7 @@ fn replayed_m2_and_m4_do_not_reinstall_at_the_authenticator() {
 fn retransmitted_g1_is_answered_but_the_gtk_is_not_reinstalled() {
     // Supplicant. Group rekey; the attacker blocks G2 so the AP retransmits G1; the
     // supplicant answers both but installs the new GTK once (its RSC is not reset).
-    let (a, s) = configs(psk(), PmkSource::Pmk(pmk(3)), PmkSource::Pmk(pmk(3)));
-    let mut p = Pair::new(a, s, 23);
+    let mut p = psk_pair(23);
     p.start();
     let gtks_before = Pair::installs_gtk(&p.sta_log).len();
     p.drop_list.push((Dir::ToAp, "G2", 0));
@@ -300,8 +321,7 @@ fn m4_without_m2_is_refused_by_the_authenticator() {
     // install, and the handshake goes on (times out with reason 15 if nothing valid comes).
     let donor = established();
     let m4 = donor.frames(Dir::ToAp, "M4")[0].clone();
-    let (a, s) = configs(psk(), PmkSource::Pmk(pmk(3)), PmkSource::Pmk(pmk(3)));
-    let mut p = Pair::new(a, s, 25);
+    let mut p = psk_pair(25);
     p.ap.handle(p.now, Input::Start);
     p.drive();
     assert_eq!(p.ap.state(), AuthState::PtkStart);
@@ -322,8 +342,7 @@ fn m3_without_m1_is_refused_by_the_supplicant() {
     // Supplicant (the counterpart: a message 3 before any message 1).
     let donor = established();
     let m3 = donor.frames(Dir::ToSta, "M3")[0].clone();
-    let (a, s) = configs(psk(), PmkSource::Pmk(pmk(3)), PmkSource::Pmk(pmk(3)));
-    let mut p = Pair::new(a, s, 26);
+    let mut p = psk_pair(26);
     p.sta.handle(p.now, Input::Start);
     let acts = inject(&mut p, true, &m3, false);
     assert_eq!(installs(&acts), 0, "{acts:?}");
@@ -338,11 +357,7 @@ fn m3_without_m1_is_refused_by_the_supplicant() {
 fn m3_with_encrypted_key_data_and_no_mic_is_refused() {
     // Supplicant. An M3 whose Key MIC bit is clear but whose key data is encrypted (the
     // unauthenticated-key-data attack; only FILS/AEAD AKMs may do that): nothing installed.
-    let (a, s) = configs(psk(), PmkSource::Pmk(pmk(3)), PmkSource::Pmk(pmk(3)));
-    let mut p = Pair::new(a, s, 27);
-    p.drop_list.push((Dir::ToSta, "M3", 0));
-    p.ap.handle(p.now, Input::Start);
-    p.run_for(core::time::Duration::from_millis(50));
+    let mut p = stalled(27, Dir::ToSta, "M3");
     assert_eq!(p.sta.state(), SupState::AwaitM3);
     let ptk = ptk_of(&p);
     let m3 = p.frames(Dir::ToSta, "M3")[0].clone();
@@ -364,11 +379,7 @@ fn m3_with_encrypted_key_data_and_no_mic_is_refused() {
 fn m1_with_encrypted_key_data_installs_nothing() {
     // Supplicant. Message 1 never carries encrypted key data (IEEE 802.11-2020 12.7.6.2);
     // one that does is refused, or at most answered as a plain M1: never a key install.
-    let (a, s) = configs(psk(), PmkSource::Pmk(pmk(3)), PmkSource::Pmk(pmk(3)));
-    let mut p = Pair::new(a, s, 28);
-    p.drop_list.push((Dir::ToSta, "M1", 0));
-    p.ap.handle(p.now, Input::Start);
-    p.drive();
+    let mut p = m1_held_back(28);
     let m1 = p.frames(Dir::ToSta, "M1")[0].clone();
     p.sta.handle(p.now, Input::Start);
     let ptk = ptk_of_any();
@@ -387,11 +398,7 @@ fn m1_with_encrypted_key_data_installs_nothing() {
 fn m2_with_encrypted_key_data_and_no_mic_is_refused_by_the_authenticator() {
     // Authenticator: an M2 without MIC (and with the Encrypted Key Data bit) never
     // authenticates the supplicant.
-    let (a, s) = configs(psk(), PmkSource::Pmk(pmk(3)), PmkSource::Pmk(pmk(3)));
-    let mut p = Pair::new(a, s, 29);
-    p.drop_list.push((Dir::ToAp, "M2", 0));
-    p.ap.handle(p.now, Input::Start);
-    p.run_for(core::time::Duration::from_millis(50));
+    let mut p = stalled(29, Dir::ToAp, "M2");
     let m2 = p.frames(Dir::ToAp, "M2")[0].clone();
     let ptk = ptk_of(&p);
     let forged = forge(
@@ -425,11 +432,7 @@ fn ptk_of_any() -> Ptk {
 #[test]
 fn all_zero_anonce_is_refused() {
     // Supplicant: an M1 with an all-zero ANonce (a broken or malicious RNG; 12.7.5).
-    let (a, s) = configs(psk(), PmkSource::Pmk(pmk(3)), PmkSource::Pmk(pmk(3)));
-    let mut p = Pair::new(a, s, 30);
-    p.drop_list.push((Dir::ToSta, "M1", 0));
-    p.ap.handle(p.now, Input::Start);
-    p.drive();
+    let mut p = m1_held_back(30);
     let m1 = p.frames(Dir::ToSta, "M1")[0].clone();
     p.sta.handle(p.now, Input::Start);
     let forged = forge(&ptk_of_any(), &m1, |r| r.key_nonce = [0; 32], None);
@@ -448,11 +451,7 @@ fn all_zero_anonce_is_refused() {
 fn all_zero_snonce_is_refused_by_the_authenticator() {
     // Authenticator: an insider's M2 with an all-zero SNonce and a MIC that verifies under
     // the PTK those nonces give.
-    let (a, s) = configs(psk(), PmkSource::Pmk(pmk(3)), PmkSource::Pmk(pmk(3)));
-    let mut p = Pair::new(a, s, 31);
-    p.drop_list.push((Dir::ToAp, "M2", 0));
-    p.ap.handle(p.now, Input::Start);
-    p.run_for(core::time::Duration::from_millis(50));
+    let mut p = stalled(31, Dir::ToAp, "M2");
     let an = nonce(&p.frames(Dir::ToSta, "M1")[0]);
     let m2 = p.frames(Dir::ToAp, "M2")[0].clone();
     let zero_ptk =
@@ -528,11 +527,7 @@ fn replay_counter_going_backwards_or_equal_is_refused() {
 #[test]
 fn m2_with_a_replay_counter_the_authenticator_did_not_send_is_refused() {
     // Authenticator: M2's replay counter must be the one of the M1 it answers (12.7.6.3).
-    let (a, s) = configs(psk(), PmkSource::Pmk(pmk(3)), PmkSource::Pmk(pmk(3)));
-    let mut p = Pair::new(a, s, 32);
-    p.drop_list.push((Dir::ToAp, "M2", 0));
-    p.ap.handle(p.now, Input::Start);
-    p.run_for(core::time::Duration::from_millis(50));
+    let mut p = stalled(32, Dir::ToAp, "M2");
     let ptk = ptk_of(&p);
     let m2 = p.frames(Dir::ToAp, "M2")[0].clone();
     for rc in [0u64, 7, u64::MAX] {
@@ -625,11 +620,7 @@ fn downgraded_rsne_in_m3_tears_the_association_down_with_reason_17() {
     // Supplicant: M3's RSNE differs from the Beacon's (here TKIP offered as pairwise, the
     // downgrade attack); MIC valid (insider with the PSK). IEEE 802.11-2020 12.7.6.4: the
     // supplicant deauthenticates with reason 17 (IE in 4-way handshake different).
-    let (a, s) = configs(psk(), PmkSource::Pmk(pmk(3)), PmkSource::Pmk(pmk(3)));
-    let mut p = Pair::new(a, s, 35);
-    p.drop_list.push((Dir::ToSta, "M3", 0));
-    p.ap.handle(p.now, Input::Start);
-    p.run_for(core::time::Duration::from_millis(50));
+    let mut p = stalled(35, Dir::ToSta, "M3");
     let ptk = ptk_of(&p);
     let m3 = p.frames(Dir::ToSta, "M3")[0].clone();
     let mut plain = key_data(&ptk, &m3);
@@ -659,11 +650,7 @@ fn m2_rsne_differing_from_the_association_tears_it_down() {
     // Authenticator: M2's RSNE differs from the (Re)Association Request's (downgrade of the
     // client's offer); MIC valid. hostapd disconnects with reason 2 (previous
     // authentication no longer valid); the violation is RsneMismatch (finding rsne-mismatch).
-    let (a, s) = configs(psk(), PmkSource::Pmk(pmk(3)), PmkSource::Pmk(pmk(3)));
-    let mut p = Pair::new(a, s, 36);
-    p.drop_list.push((Dir::ToAp, "M2", 0));
-    p.ap.handle(p.now, Input::Start);
-    p.run_for(core::time::Duration::from_millis(50));
+    let mut p = stalled(36, Dir::ToAp, "M2");
     let ptk = ptk_of(&p);
     let m2 = p.frames(Dir::ToAp, "M2")[0].clone();
     let mut kd = EapolKeyRepr::parse_bytes(&m2, 16).unwrap().key_data;
@@ -687,11 +674,7 @@ fn install_bit_and_secure_bit_attacks_on_m3() {
     // Supplicant: an insider's M3 without the Install bit, or without Secure, is refused
     // (key-info-anomaly), never installed.
     for clear in [KI_INSTALL, KI_SECURE, KI_ACK] {
-        let (a, s) = configs(psk(), PmkSource::Pmk(pmk(3)), PmkSource::Pmk(pmk(3)));
-        let mut p = Pair::new(a, s, 37);
-        p.drop_list.push((Dir::ToSta, "M3", 0));
-        p.ap.handle(p.now, Input::Start);
-        p.run_for(core::time::Duration::from_millis(50));
+        let mut p = stalled(37, Dir::ToSta, "M3");
         let ptk = ptk_of(&p);
         let m3 = p.frames(Dir::ToSta, "M3")[0].clone();
         let plain = key_data(&ptk, &m3);
