@@ -310,3 +310,34 @@ fn wired_needs_a_scenario_with_an_aaa_server() {
         "{err}"
     );
 }
+
+#[test]
+fn decrypt_takes_its_keys_from_radius_too() {
+    let s = simulate("ft-two-pmkids-8021x", "dec");
+    let out =
+        std::env::temp_dir().join(format!("fourway-ent-{}-dec-out.pcapng", std::process::id()));
+    let out_s = out.display().to_string();
+    let (code, _, err) = fourway(&[
+        "decrypt",
+        &s.air,
+        "-o",
+        &out_s,
+        "--radius",
+        &s.wired,
+        "--radius-secret",
+        "radius shared secret",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    // The decrypted capture has no protected frames left among those the truth calls
+    // decryptable: fourway analyze without keys sees them in the clear.
+    let r = analyze_json(&[&out_s]);
+    let want = s.truth["decryptable_frames"].as_u64().unwrap();
+    let protected = r["summary"]["protected_frames"].as_u64().unwrap();
+    let before = analyze_json(&[&s.air]);
+    assert_eq!(
+        before["summary"]["protected_frames"].as_u64().unwrap() - protected,
+        want,
+        "{err}"
+    );
+    let _ = std::fs::remove_file(&out);
+}
