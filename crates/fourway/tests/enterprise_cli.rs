@@ -341,3 +341,39 @@ fn decrypt_takes_its_keys_from_radius_too() {
     );
     let _ = std::fs::remove_file(&out);
 }
+
+#[test]
+fn the_html_report_shows_where_each_pmk_came_from() {
+    let s = simulate("stale-pmk-8021x", "html");
+    let html = std::env::temp_dir().join(format!("fourway-ent-{}-r.html", std::process::id()));
+    let html_s = html.display().to_string();
+    let (code, _, err) = fourway(&[
+        "analyze",
+        &s.air,
+        "--radius",
+        &s.wired,
+        "--radius-secret",
+        "radius shared secret",
+        "--quiet",
+        "--html",
+        &html_s,
+    ]);
+    assert_eq!(code, 1, "stale-pmk is major: {err}");
+    let h = std::fs::read_to_string(&html).unwrap();
+    assert!(
+        h.contains("<section id=\"enterprise\">"),
+        "no 802.1X section"
+    );
+    assert!(
+        h.contains("PMK from RADIUS Access-Accept at frame"),
+        "no PMK origin"
+    );
+    assert!(h.contains("stale-pmk"));
+    for e in s.truth["eap_sessions"].as_array().unwrap() {
+        assert!(
+            !h.contains(e["msk"].as_str().unwrap()),
+            "an MSK leaked into the HTML"
+        );
+    }
+    let _ = std::fs::remove_file(&html);
+}

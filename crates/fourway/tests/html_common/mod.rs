@@ -232,14 +232,21 @@ pub fn analyze(cap: &Path, keys: &[String], html: &Path) -> (serde_json::Value, 
 pub fn simulate(dir: &Path, name: &str, extra: &[&str]) -> (PathBuf, Vec<String>) {
     let cap = dir.join(format!("{name}.pcapng"));
     let truth = dir.join(format!("{name}.json"));
-    let st = Command::new(BIN)
-        .args(["simulate", "--scenario", name, "-o"])
+    let wired = dir.join(format!("{name}-wired.pcapng"));
+    // 802.1X scenarios with an AAA server: the wired side too, and its keys from RADIUS.
+    let aaa = rsn_sim::builtin(name)
+        .and_then(|b| rsn_sim::Scenario::from_toml(b.toml).ok())
+        .is_some_and(|s| s.networks.iter().any(|n| n.aaa.is_some()));
+    let mut cmd = Command::new(BIN);
+    cmd.args(["simulate", "--scenario", name, "-o"])
         .arg(&cap)
         .arg("--truth")
         .arg(&truth)
-        .args(extra)
-        .output()
-        .unwrap();
+        .args(extra);
+    if aaa {
+        cmd.arg("--wired").arg(&wired);
+    }
+    let st = cmd.output().unwrap();
     assert!(
         st.status.success(),
         "{name}: {}",
@@ -255,6 +262,13 @@ pub fn simulate(dir: &Path, name: &str, extra: &[&str]) -> (PathBuf, Vec<String>
         if let Some(p) = net["pmk"].as_str() {
             keys.extend(["--pmk".into(), p.into()]);
         }
+    }
+    for a in truth["aaa"].as_array().into_iter().flatten() {
+        keys.extend(["--radius".into(), wired.display().to_string()]);
+        keys.extend([
+            "--radius-secret".into(),
+            a["secret"].as_str().unwrap().into(),
+        ]);
     }
     (cap, keys)
 }
