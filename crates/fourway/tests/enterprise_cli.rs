@@ -377,3 +377,18 @@ fn the_html_report_shows_where_each_pmk_came_from() {
     }
     let _ = std::fs::remove_file(&html);
 }
+
+#[test]
+fn the_shipped_8021x_example_regenerates_byte_identically() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/");
+    let s = simulate("ft-two-pmkids-8021x", "example");
+    for (ours, shipped) in [
+        (&s.air, "ft-two-pmkids-8021x.pcapng"),
+        (&s.wired, "ft-two-pmkids-8021x-wired.pcapng"),
+    ] {
+        assert!(
+            std::fs::read(ours).unwrap() == std::fs::read(format!("{dir}{shipped}")).unwrap(),
+            "{shipped} differs from `fourway simulate`"
+        );
+    }
+}
