@@ -504,7 +504,6 @@ impl Collector {
         if conv.first_frame == 0 {
             self.stats.tls_conversations += 1;
         }
-        // A new ClientHello after a completed handshake starts a new session.
         conv.eap(frame.max(1), from_server, eap);
     }
 
