@@ -32,8 +32,12 @@ pub struct KeyMaterial {
     /// after a rotation): never used to decrypt, only to explain a failing MIC. Each with the
     /// line it came from.
     pub candidates: Vec<(Passphrase, usize)>,
-    /// EAP sessions found in RADIUS captures and TLS key logs, each bound to its client.
+    /// EAP sessions found in RADIUS captures and TLS key logs, each bound to its client
+    /// (add them with [`KeyMaterial::add_session`], which indexes them).
     pub sessions: Vec<crate::enterprise::EapSession>,
+    /// `sessions` by client (`None`: bound to no client), so a capture with many clients
+    /// does not try every client's sessions on every handshake.
+    session_index: HashMap<Option<MacAddr>, Vec<usize>>,
 }
 
 impl KeyMaterial {
@@ -44,6 +48,20 @@ impl KeyMaterial {
             && self.msks.is_empty()
             && self.tks.is_empty()
             && self.sessions.is_empty()
+    }
+
+    /// Add an EAP session.
+    pub fn add_session(&mut self, s: crate::enterprise::EapSession) {
+        self.session_index
+            .entry(s.sta)
+            .or_default()
+            .push(self.sessions.len());
+        self.sessions.push(s);
+    }
+
+    /// Indices of the sessions bound to `sta` (`None`: to no client).
+    pub(crate) fn sessions_of(&self, sta: Option<MacAddr>) -> &[usize] {
+        self.session_index.get(&sta).map_or(&[], Vec::as_slice)
     }
 
     /// Any material a PMK can come from.
@@ -182,18 +200,11 @@ impl PmkCache {
             // The client's own EAP sessions first, newest first; sessions bound to no
             // client (no Calling-Station-Id) after them.
             if let Some(sta) = sta {
-                let mut mine: Vec<(usize, &crate::enterprise::EapSession)> = keys
-                    .sessions
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, s)| s.sta == Some(sta))
-                    .collect();
+                let get = |i: &usize| keys.sessions.get(*i).map(|s| (*i, s));
+                let mut mine: Vec<(usize, &crate::enterprise::EapSession)> =
+                    keys.sessions_of(Some(sta)).iter().filter_map(get).collect();
                 mine.sort_by_key(|(_, s)| core::cmp::Reverse(s.ts_ns));
-                let unbound = keys
-                    .sessions
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, s)| s.sta.is_none());
+                let unbound = keys.sessions_of(None).iter().filter_map(get);
                 for (i, s) in mine.into_iter().chain(unbound) {
                     if let Some(k) = pmk_of_msk(akm, &s.msk) {
                         let source = match s.origin {

@@ -121,6 +121,9 @@ impl Analyzer {
     pub(super) fn diagnose(&mut self) -> Vec<Finding> {
         let mut out = Vec::new();
         // The exchanges are read while the PMK cache is written: hold them apart meanwhile.
+        if self.enterprise.is_some() {
+            self.estimate_skews();
+        }
         let ex = std::mem::take(&mut self.exchanges);
         for i in 0..ex.len() {
             self.diagnose_exchange(&ex, i, &mut out);

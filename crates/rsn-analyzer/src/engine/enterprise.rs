@@ -54,15 +54,19 @@ impl Analyzer {
         out
     }
 
-    /// Estimated offset of a capture's clock: the median delay (0 for the main capture).
+    /// Estimate each capture's clock offset (the median delay; 0 for the main capture),
+    /// once before the diagnosis reads it.
+    pub(super) fn estimate_skews(&mut self) {
+        self.skews = self
+            .delays()
+            .into_iter()
+            .filter(|(c, _)| *c != Capture::Main)
+            .map(|(c, v)| (c, v.get(v.len() / 2).copied().unwrap_or(0)))
+            .collect();
+    }
+
     fn skew(&self, c: Capture) -> i128 {
-        if c == Capture::Main {
-            return 0;
-        }
-        self.delays()
-            .get(&c)
-            .and_then(|v| v.get(v.len() / 2).copied())
-            .unwrap_or(0)
+        self.skews.get(&c).copied().unwrap_or(0)
     }
 
     /// The client's `pmk_origin`.
@@ -141,9 +145,9 @@ impl Analyzer {
         let skew = self.skew(s.capture);
         let (ni, newer) = self
             .keys
-            .sessions
+            .sessions_of(Some(x.sta))
             .iter()
-            .enumerate()
+            .filter_map(|j| self.keys.sessions.get(*j).map(|n| (*j, n)))
             .filter(|(j, n)| {
                 *j != si
                     && n.sta == Some(x.sta)

@@ -461,6 +461,8 @@ pub struct Analyzer {
     enterprise: Option<crate::enterprise::Collector>,
     /// Display names of the captures (main first, then the `--radius` ones).
     capture_names: Vec<String>,
+    /// Clock offset of each `--radius` capture, estimated before the diagnosis.
+    skews: HashMap<crate::enterprise::Capture, i128>,
 }
 
 impl Analyzer {
@@ -493,6 +495,7 @@ impl Analyzer {
             out: Vec::with_capacity(4096),
             enterprise: None,
             capture_names: Vec::new(),
+            skews: HashMap::new(),
         };
         for (c, len) in [
             (Cipher::CCMP128, 16),
@@ -528,9 +531,9 @@ impl Analyzer {
     /// `--radius` file read before this one): those are tried from the first frame on.
     pub fn set_enterprise(&mut self, mut collector: crate::enterprise::Collector) {
         collector.set_capture(crate::enterprise::Capture::Main);
-        self.keys
-            .sessions
-            .extend(collector.take_new().iter().cloned());
+        for x in collector.take_new() {
+            self.keys.add_session(x.clone());
+        }
         self.enterprise = Some(collector);
     }
 
@@ -543,9 +546,8 @@ impl Analyzer {
     /// Move the sessions the collector completed into the key material.
     fn take_sessions(&mut self) {
         if let Some(c) = &mut self.enterprise {
-            let new = c.take_new();
-            if !new.is_empty() {
-                self.keys.sessions.extend(new.iter().cloned());
+            for x in c.take_new() {
+                self.keys.add_session(x.clone());
             }
         }
     }
