@@ -211,6 +211,12 @@ impl Analyzer {
             stats: c.stats().clone(),
             ..Default::default()
         };
+        let mut used_by: HashMap<usize, Vec<usize>> = HashMap::new();
+        for (j, x) in self.exchanges.iter().enumerate() {
+            if let Some(i) = x.source.and_then(|k| k.session()) {
+                used_by.entry(i).or_default().push(j);
+            }
+        }
         for (i, s) in self.keys.sessions.iter().enumerate() {
             r.sessions.push(report::EapSession {
                 sta: s.sta.map(|m| m.to_string()),
@@ -222,13 +228,7 @@ impl Analyzer {
                 nas: s.nas.map(|n| n.to_string()),
                 tls: s.tls.clone(),
                 confirmed: s.confirmed,
-                handshakes: self
-                    .exchanges
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, x)| x.source.and_then(|k| k.session()) == Some(i))
-                    .map(|(j, _)| j)
-                    .collect(),
+                handshakes: used_by.remove(&i).unwrap_or_default(),
                 msk: self.show_keys.then(|| hex::encode(s.msk.expose_secret())),
             });
         }

@@ -369,20 +369,23 @@ impl PnState {
 /// One verdict per client, in plain words, worst first.
 fn verdicts(r: &Report) -> Vec<report::Verdict> {
     let mut out: Vec<report::Verdict> = Vec::new();
+    // Indexed by (AP, client): a capture with thousands of clients must not compare every
+    // client with every finding and handshake.
+    let mut findings_of: HashMap<(&str, &str), Vec<&report::Finding>> = HashMap::new();
+    for f in &r.findings {
+        findings_of.entry((&f.ap, &f.sta)).or_default().push(f);
+    }
+    let mut handshakes_of: HashMap<(&str, &str), Vec<&report::Handshake>> = HashMap::new();
+    for h in &r.handshakes {
+        handshakes_of.entry((&h.ap, &h.sta)).or_default().push(h);
+    }
     for c in &r.clients {
-        let mine: Vec<&report::Finding> = r
-            .findings
-            .iter()
-            .filter(|f| f.ap == c.ap && f.sta == c.sta)
-            .collect();
+        let key = (c.ap.as_str(), c.sta.as_str());
+        let mine: Vec<&report::Finding> = findings_of.get(&key).cloned().unwrap_or_default();
         let worst = mine
             .iter()
             .min_by_key(|f| diagnose::severity_rank(&f.severity));
-        let hs: Vec<&report::Handshake> = r
-            .handshakes
-            .iter()
-            .filter(|h| h.ap == c.ap && h.sta == c.sta)
-            .collect();
+        let hs: Vec<&report::Handshake> = handshakes_of.get(&key).cloned().unwrap_or_default();
         let (severity, text) = match worst {
             Some(f) if f.severity != "info" => (f.severity.clone(), f.summary.clone()),
             _ => {
@@ -796,6 +799,13 @@ impl Analyzer {
                 }
             }
         }
+        // Findings by (AP, client), parsed back from their strings once.
+        let mut findings_by_pair: HashMap<(MacAddr, MacAddr), Vec<usize>> = HashMap::new();
+        for (i, f) in r.findings.iter().enumerate() {
+            if let (Ok(ap), Ok(sta)) = (f.ap.parse::<MacAddr>(), f.sta.parse::<MacAddr>()) {
+                findings_by_pair.entry((ap, sta)).or_default().push(i);
+            }
+        }
         for x in &self.exchanges {
             let outcome = match x.state {
                 State::Completed => "completed",
@@ -846,15 +856,15 @@ impl Analyzer {
                     }),
                     _ => None,
                 },
-                findings: r
-                    .findings
-                    .iter()
+                findings: findings_by_pair
+                    .get(&(x.ap, x.sta))
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|i| r.findings.get(*i))
                     .filter(|f| {
-                        f.sta == x.sta.to_string()
-                            && f.ap == x.ap.to_string()
-                            && f.frames
-                                .iter()
-                                .any(|n| x.messages.iter().any(|m| m.frame == *n))
+                        f.frames
+                            .iter()
+                            .any(|n| x.messages.iter().any(|m| m.frame == *n))
                     })
                     .map(|f| f.code.clone())
                     .collect(),
@@ -888,11 +898,10 @@ impl Analyzer {
         }
         let mut pairs: Vec<(&(MacAddr, MacAddr), &Pair)> = self.pairs.iter().collect();
         pairs.sort_by_key(|(k, _)| **k);
+        let with_exchanges: std::collections::HashSet<(MacAddr, MacAddr)> =
+            self.exchanges.iter().map(|x| (x.ap, x.sta)).collect();
         for ((ap, sta), p) in pairs {
-            if p.events.is_empty()
-                && p.protected == 0
-                && !self.exchanges.iter().any(|x| x.ap == *ap && x.sta == *sta)
-            {
+            if p.events.is_empty() && p.protected == 0 && !with_exchanges.contains(&(*ap, *sta)) {
                 continue;
             }
             r.clients.push(report::Client {

@@ -186,6 +186,8 @@ pub struct Collector {
     /// The secret that verified for each NAS.
     nas_secret: HashMap<IpAddr, usize>,
     sessions: Vec<EapSession>,
+    /// `sessions` by client.
+    by_sta: HashMap<Option<MacAddr>, Vec<usize>>,
     handed: usize,
     stats: EnterpriseStats,
     /// Problems, each with the capture and frame.
@@ -215,6 +217,7 @@ impl Collector {
             convs: HashMap::new(),
             nas_secret: HashMap::new(),
             sessions: Vec::new(),
+            by_sta: HashMap::new(),
             handed: 0,
             stats,
             problems: Vec::new(),
@@ -591,11 +594,15 @@ impl Collector {
 
     fn add(&mut self, s: EapSession) {
         // The RADIUS and key-log routes of the same session give the same MSK: keep one.
-        if let Some(prev) = self
-            .sessions
-            .iter_mut()
-            .find(|p| p.msk.expose_secret() == s.msk.expose_secret())
-        {
+        // Both routes bind the session to the same client: compare within it only.
+        let same = self.by_sta.get(&s.sta).and_then(|v| {
+            v.iter().copied().find(|i| {
+                self.sessions
+                    .get(*i)
+                    .is_some_and(|p| p.msk.expose_secret() == s.msk.expose_secret())
+            })
+        });
+        if let Some(prev) = same.and_then(|i| self.sessions.get_mut(i)) {
             prev.confirmed |= prev.origin != s.origin;
             if prev.tls.is_none() {
                 prev.tls = s.tls;
@@ -603,6 +610,10 @@ impl Collector {
             return;
         }
         self.stats.msks += 1;
+        self.by_sta
+            .entry(s.sta)
+            .or_default()
+            .push(self.sessions.len());
         self.sessions.push(s);
     }
 
