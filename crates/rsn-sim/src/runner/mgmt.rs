@@ -137,13 +137,51 @@ impl Sim<'_> {
         );
         self.capture_buf(sink, false, false)?;
         self.now += 200;
-        // 802.1X with an AAA server: the EAP exchange that yields this association's keys.
-        let session = self.eap_session(sink, l)?;
+        // 802.1X with an AAA server: the EAP exchange that yields this association's keys;
+        // the machines start when the server's Access-Accept arrives (Ev::AaaAccept).
+        if self.eap_request(sink, l)? {
+            self.push(self.now + 1_000, Ev::AaaAccept { link: l, aid });
+            return Ok(());
+        }
+        self.start_machines(sink, l, aid, None)
+    }
 
-        // The machines of this association.
+    /// The Access-Accept of link `l`'s EAP session arrived: start its machines with the
+    /// session's keys.
+    pub(super) fn aaa_accepted<S: FrameSink>(
+        &mut self,
+        sink: &mut S,
+        l: usize,
+        aid: u16,
+    ) -> Result<(), SimError<S::Error>> {
+        let session = self.aaa_accept(sink, l)?;
+        if session.is_some() {
+            self.start_machines(sink, l, aid, session)?;
+        }
+        Ok(())
+    }
+
+    /// The machines of a new association of link `l` (keys from `session` for 802.1X with
+    /// an AAA server, else the network's), then M1 and the client's timeline.
+    fn start_machines<S: FrameSink>(
+        &mut self,
+        sink: &mut S,
+        l: usize,
+        aid: u16,
+        session: Option<(Basis, Basis)>,
+    ) -> Result<(), SimError<S::Error>> {
+        let Some(link) = self.links.get(l) else {
+            return Ok(());
+        };
+        let (b, sta, assoc_rsne) = (link.bss, link.sta, link.assoc_rsne.clone());
+        let Some(bss) = self.bsss.get(b) else {
+            return Ok(());
+        };
+        let (bssid, net_i) = (bss.bssid, bss.net);
         let Some(net) = self.nets.get(net_i) else {
             return Ok(());
         };
+        let suite = net.suite;
         let prefix = self
             .bsss
             .get(b)

@@ -268,6 +268,8 @@ struct Link {
     msks: Vec<Zeroizing<Vec<u8>>>,
     /// This association's handshake is keyed by the client with an older session's PMK.
     stale_pmk: bool,
+    /// The EAP session waiting for its Access-Accept.
+    aaa_pending: Option<aaa::Pending>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -300,6 +302,11 @@ enum Ev {
         link: usize,
         epoch: u32,
         action: Script,
+    },
+    /// The AAA server's Access-Accept for a link's pending EAP session.
+    AaaAccept {
+        link: usize,
+        aid: u16,
     },
 }
 
@@ -468,6 +475,7 @@ impl<'s> Sim<'s> {
                     epoch,
                     action,
                 } => self.script(sink, link, epoch, action)?,
+                Ev::AaaAccept { link, aid } => self.aaa_accepted(sink, link, aid)?,
             }
         }
         for (ts, f) in self.wired.drain(..) {

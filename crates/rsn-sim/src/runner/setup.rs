@@ -344,6 +344,7 @@ impl<'s> Sim<'s> {
             michael_lag_ms: f.michael_key_lag_ms,
             msks: Vec::new(),
             stale_pmk: false,
+            aaa_pending: None,
         })
     }
 }
