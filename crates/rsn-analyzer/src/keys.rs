@@ -219,21 +219,7 @@ impl PmkCache {
                 }
             }
             for (i, m) in keys.msks.iter().enumerate() {
-                let key = match akm {
-                    // IEEE 802.11-2020 12.7.1.7.3: XXKey is the second 256 bits of the MSK
-                    // (first 384 bits for the SHA-384 FT AKM).
-                    Some(a) if a.is_ft() => ft::xxkey_from_msk(a, m).ok(),
-                    // IEEE 802.11-2020 12.7.1.3: PMK = L(MSK, 0, PMK_bits).
-                    Some(Akm::SUITE_B_192) | Some(Akm::IEEE8021X_SHA384) => m
-                        .expose_secret()
-                        .get(..48)
-                        .and_then(|b| Pmk::from_slice(b).ok()),
-                    _ => m
-                        .expose_secret()
-                        .get(..32)
-                        .and_then(|b| Pmk::from_slice(b).ok()),
-                };
-                if let Some(k) = key {
+                if let Some(k) = pmk_of_msk(akm, m) {
                     out.push(Candidate {
                         source: KeySource::Msk(i),
                         key: Arc::new(k),

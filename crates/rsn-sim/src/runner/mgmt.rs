@@ -202,22 +202,7 @@ impl Sim<'_> {
             }
         }
         let basis = session.map_or_else(|| net.basis.clone(), |(ap_b, _)| ap_b);
-        let auth_src = match &basis {
-            Basis::Pmk(p) => PmkSource::Pmk(p.clone()),
-            Basis::Ft {
-                xxkey,
-                ssid,
-                mdid,
-                r0kh_id,
-            } => PmkSource::Ft(FtParams {
-                xxkey: xxkey.clone(),
-                ssid: ssid.clone(),
-                mdid: *mdid,
-                ft_capability: 0,
-                r0kh_id: r0kh_id.clone(),
-                r1kh_id: bssid,
-            }),
-        };
+        let auth_src = pmk_source(&basis, bssid);
         let mut acfg = AuthConfig::new(suite, net.beacon_rsne.clone(), auth_src);
         acfg.faults = net.auth_faults.clone();
         acfg.ft_pmkid_policy = net.policy;
@@ -296,7 +281,7 @@ impl Sim<'_> {
 }
 
 /// The machines' view of a key basis.
-fn pmk_source(b: &Basis, r1kh_id: MacAddr) -> PmkSource {
+pub(super) fn pmk_source(b: &Basis, r1kh_id: MacAddr) -> PmkSource {
     match b {
         Basis::Pmk(p) => PmkSource::Pmk(p.clone()),
         Basis::Ft {

@@ -239,22 +239,7 @@ impl<'s> Sim<'s> {
         } else {
             net.basis.clone()
         };
-        let client_pmk = match &client_basis {
-            Basis::Pmk(p) => PmkSource::Pmk(p.clone()),
-            Basis::Ft {
-                xxkey,
-                ssid,
-                mdid,
-                r0kh_id,
-            } => PmkSource::Ft(FtParams {
-                xxkey: xxkey.clone(),
-                ssid: ssid.clone(),
-                mdid: *mdid,
-                ft_capability: 0,
-                r0kh_id: r0kh_id.clone(),
-                r1kh_id: b.bssid,
-            }),
-        };
+        let client_pmk = super::mgmt::pmk_source(&client_basis, b.bssid);
         // PMKIDs of the (Re)AssocReq.
         let mut pmkids = None;
         if c.offer_pmkid.is_some() {
