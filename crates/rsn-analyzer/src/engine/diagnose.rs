@@ -130,8 +130,14 @@ impl Analyzer {
         }
         let mut keys: Vec<(MacAddr, MacAddr)> = self.pairs.keys().copied().collect();
         keys.sort();
+        // Each pair's exchanges, found once (not by scanning every exchange per pair).
+        let mut by_pair: HashMap<(MacAddr, MacAddr), Vec<usize>> = HashMap::new();
+        for (i, x) in ex.iter().enumerate() {
+            by_pair.entry((x.ap, x.sta)).or_default().push(i);
+        }
         for k in keys {
-            self.diagnose_data_plane(&ex, k, &mut out);
+            let mine = by_pair.get(&k).map_or(&[][..], Vec::as_slice);
+            self.diagnose_data_plane(&ex, mine, k, &mut out);
         }
         self.exchanges = ex;
         out.sort_by(|a, b| {
@@ -872,6 +878,7 @@ impl Analyzer {
     fn diagnose_data_plane(
         &mut self,
         ex: &[Exchange],
+        mine: &[usize],
         k: (MacAddr, MacAddr),
         out: &mut Vec<Finding>,
     ) {
@@ -905,9 +912,10 @@ impl Analyzer {
             }
         }
         // PN reuse / key reinstallation (catalog D1, V1).
-        let retransmitted_m3: Vec<u64> = ex
+        let retransmitted_m3: Vec<u64> = mine
             .iter()
-            .filter(|x| x.ap == ap && x.sta == sta && x.kind != Kind::Group)
+            .filter_map(|i| ex.get(*i))
+            .filter(|x| x.kind != Kind::Group)
             .flat_map(|x| {
                 let first_m4 = x
                     .messages
@@ -964,10 +972,10 @@ impl Analyzer {
             }
         }
         // Which key each side used around each rekey (catalog B2, D4).
-        for x in ex
+        for x in mine
             .iter()
-            .enumerate()
-            .filter(|(_, x)| x.ap == ap && x.sta == sta && x.kind == Kind::Rekey)
+            .filter_map(|i| ex.get(*i).map(|x| (*i, x)))
+            .filter(|(_, x)| x.kind == Kind::Rekey)
         {
             let (xi, x) = x;
             let Some(old) = x.previous else { continue };
