@@ -145,6 +145,14 @@ pub struct Summary {
     pub pn_replays: u64,
     /// Client state evicted under the state cap (least recently seen first).
     pub evicted_clients: u64,
+    /// Group-addressed Deauthentication/Disassociation frames whose BIP MIC (IEEE 802.11-2020
+    /// 12.5.4) verified under an IGTK from the capture.
+    pub bip_valid: u64,
+    /// ... whose BIP MIC did not verify, or whose IPN did not increase: forged or replayed;
+    /// clients with PMF ignore them, so they end no association in the diagnosis.
+    pub bip_invalid: u64,
+    /// ... carrying a BIP MIC that could not be checked (no IGTK known).
+    pub bip_unverified: u64,
     /// The state cap: (AP, client) pairs tracked at once.
     pub max_clients: u64,
     /// BSSes evicted under their cap.

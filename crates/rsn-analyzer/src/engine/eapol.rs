@@ -840,14 +840,64 @@ impl Analyzer {
         group_cipher: Option<Cipher>,
     ) {
         let mut gtks = Vec::new();
+        let mut igtks = Vec::new();
         for item in KeyDataItems::new(plain).flatten() {
-            if let KeyDataItem::Kde(kde @ Kde::Gtk { gtk, .. }) = item {
-                gtks.push((kde.gtk_key_id().unwrap_or(0), gtk.to_vec()));
+            match item {
+                KeyDataItem::Kde(kde @ Kde::Gtk { gtk, .. }) => {
+                    gtks.push((kde.gtk_key_id().unwrap_or(0), gtk.to_vec()));
+                }
+                KeyDataItem::Kde(Kde::Igtk { key_id, ipn, igtk }) => {
+                    let mut p = [0u8; 8];
+                    p[..6].copy_from_slice(&ipn);
+                    igtks.push((key_id, u64::from_le_bytes(p), igtk.to_vec()));
+                }
+                _ => {}
             }
         }
         for (kid, g) in gtks {
             self.install_gtk(ap, kid, &g, group_cipher);
         }
+        for (kid, ipn, k) in igtks {
+            self.install_igtk(ap, kid, ipn, &k);
+        }
+    }
+
+    /// Keep an IGTK for BIP (IEEE 802.11-2020 12.7.2, IGTK KDE): the cipher is the BSS's
+    /// group management cipher (BIP-CMAC-128 when the RSNE names none).
+    fn install_igtk(&mut self, ap: MacAddr, key_id: u16, ipn: u64, igtk: &[u8]) {
+        let b = self.bss.entry(ap).or_default();
+        let cipher = b
+            .rsne
+            .as_ref()
+            .and_then(|r| r.group_mgmt_cipher)
+            .unwrap_or(Cipher::BIP_CMAC128);
+        let Some(key) = rsn_crypto::Igtk::from_slice(igtk)
+            .ok()
+            .and_then(|k| rsn_crypto::bip::BipKey::new(cipher, &k).ok())
+        else {
+            return;
+        };
+        // The IPN in the KDE is the next one the AP will use.
+        let last = ipn.saturating_sub(1);
+        if let Some(e) = b.igtks.iter_mut().find(|e| e.key_id == key_id) {
+            if e.raw.as_slice() == igtk {
+                return; // the same key again (another client's M3, a retransmitted G1)
+            }
+            e.raw = zeroize::Zeroizing::new(igtk.to_vec());
+            e.key = key;
+            e.ipn = last;
+            return;
+        }
+        b.igtks.insert(
+            0,
+            super::IgtkSlot {
+                key_id,
+                raw: zeroize::Zeroizing::new(igtk.to_vec()),
+                key,
+                ipn: last,
+            },
+        );
+        b.igtks.truncate(2);
     }
 
     pub(super) fn install_gtk(

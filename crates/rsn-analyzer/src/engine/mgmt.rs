@@ -13,6 +13,7 @@ impl Analyzer {
     // ---------------------------------------------------------------- management frames
 
     pub(super) fn mgmt(&mut self, n: u64, ts: i128, h: &Header<&[u8]>) {
+        let frame: &[u8] = h.into_inner();
         let fc = h.frame_control();
         let Ok(m) = MgmtRepr::parse(fc.subtype(), h.body()) else {
             self.summary.skipped.malformed_80211 += 1;
@@ -143,8 +144,20 @@ impl Analyzer {
                     (a1, a2, "sta")
                 };
                 let kind = if deauth { "deauth" } else { "disassoc" };
-                let detail = format!("reason {reason}");
+                let mut detail = format!("reason {reason}");
                 let mut targets: Vec<(MacAddr, MacAddr)> = Vec::new();
+                // A group-addressed one on a PMF network carries a BIP MIC: forged or
+                // replayed ones are ignored by the clients and end nothing.
+                let bip = if sta.is_group() {
+                    self.check_bip(ap, frame)
+                } else {
+                    Bip::None
+                };
+                if let Some(note) = bip.note() {
+                    detail.push_str(", ");
+                    detail.push_str(note);
+                }
+                let ignored = matches!(bip, Bip::Invalid | Bip::Replayed);
                 if sta.is_group() {
                     targets.extend(self.pairs.keys().filter(|(a, _)| *a == ap).copied());
                 } else {
@@ -154,16 +167,6 @@ impl Analyzer {
                 for key in targets {
                     if let Some(pair) = self.pairs.get_mut(&key) {
                         Evidence::push_capped(
-                            &mut pair.ev.deauths,
-                            Deauth {
-                                frame: n,
-                                ts_ns: ts,
-                                reason: reason.0,
-                                from_ap: from == "ap",
-                                disassoc: !deauth,
-                            },
-                        );
-                        Evidence::push_capped(
                             &mut pair.events,
                             report::Event {
                                 frame: n,
@@ -171,6 +174,29 @@ impl Analyzer {
                                 kind: kind.into(),
                                 from: from.into(),
                                 detail: detail.clone(),
+                            },
+                        );
+                        // Only clients that negotiated PMF (MFPC in their (Re)Association
+                        // Request RSNE, IEEE 802.11-2020 12.6.3) drop it.
+                        let pmf = pair
+                            .ev
+                            .assoc
+                            .as_ref()
+                            .and_then(|a| a.rsne.as_deref())
+                            .and_then(|r| RsneRepr::parse(r).ok())
+                            .and_then(|r| r.capabilities)
+                            .is_some_and(|c| c.mfpc());
+                        if ignored && pmf {
+                            continue;
+                        }
+                        Evidence::push_capped(
+                            &mut pair.ev.deauths,
+                            Deauth {
+                                frame: n,
+                                ts_ns: ts,
+                                reason: reason.0,
+                                from_ap: from == "ap",
+                                disassoc: !deauth,
                             },
                         );
                         for i in [pair.open.take(), pair.open_group.take()]
@@ -225,5 +251,77 @@ fn akm_text(a: Akm) -> String {
     match a.name() {
         Some(n) => format!("{n} ({a})"),
         None => a.to_string(),
+    }
+}
+
+/// The BIP verdict on a group-addressed Deauthentication/Disassociation.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Bip {
+    /// No MME, on a network without an IGTK in the capture: nothing to say.
+    None,
+    Valid,
+    Invalid,
+    Replayed,
+    /// An MME for which no IGTK is known.
+    Unverified,
+}
+
+impl Bip {
+    fn note(self) -> Option<&'static str> {
+        match self {
+            Bip::None => None,
+            Bip::Valid => Some("BIP MIC valid"),
+            Bip::Invalid => {
+                Some("BIP MIC invalid or missing on a PMF network: forged, ignored by PMF clients")
+            }
+            Bip::Replayed => Some("BIP IPN not increasing: a replay, ignored by PMF clients"),
+            Bip::Unverified => Some("BIP MIC not verified (no IGTK in the capture)"),
+        }
+    }
+}
+
+impl Analyzer {
+    /// BIP on a group-addressed robust management frame of `ap` (IEEE 802.11-2020 12.5.4.4:
+    /// MIC under the IGTK of the MME's Key ID, IPN greater than the last one accepted).
+    fn check_bip(&mut self, ap: MacAddr, frame: &[u8]) -> Bip {
+        let Some(b) = self.bss.get_mut(&ap) else {
+            return Bip::None;
+        };
+        let Some(first) = b.igtks.first() else {
+            // Unknown key: say so only when an MME is there.
+            let has_mme = [8usize, 16]
+                .iter()
+                .any(|m| rsn_crypto::bip::parse_mme(frame, *m).is_ok());
+            if has_mme {
+                self.summary.bip_unverified += 1;
+                return Bip::Unverified;
+            }
+            return Bip::None;
+        };
+        let Ok(mme) = rsn_crypto::bip::parse_mme(frame, first.key.mic_len()) else {
+            // A PMF network whose IGTK the capture shows: a group-addressed robust frame
+            // without an MME is not the AP's.
+            self.summary.bip_invalid += 1;
+            return Bip::Invalid;
+        };
+        let Some(slot) = b.igtks.iter_mut().find(|s| s.key_id == mme.key_id) else {
+            self.summary.bip_unverified += 1;
+            return Bip::Unverified;
+        };
+        match slot.key.verify(frame) {
+            Ok(m) if m.ipn > slot.ipn => {
+                slot.ipn = m.ipn;
+                self.summary.bip_valid += 1;
+                Bip::Valid
+            }
+            Ok(_) => {
+                self.summary.bip_invalid += 1;
+                Bip::Replayed
+            }
+            Err(_) => {
+                self.summary.bip_invalid += 1;
+                Bip::Invalid
+            }
+        }
     }
 }

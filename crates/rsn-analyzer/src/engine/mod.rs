@@ -111,6 +111,17 @@ struct Bss {
     last_seen: u64,
     /// Group-addressed data from the AP decrypted under a GTK, as runs (first, last, count).
     group_runs: Vec<(u64, u64, u64)>,
+    /// IGTKs learned from M3/G1, newest first.
+    igtks: Vec<IgtkSlot>,
+}
+
+/// An IGTK of a BSS, for BIP.
+struct IgtkSlot {
+    key_id: u16,
+    raw: zeroize::Zeroizing<Vec<u8>>,
+    key: rsn_crypto::bip::BipKey,
+    /// Highest IPN accepted (replay check, IEEE 802.11-2020 12.5.4.4).
+    ipn: u64,
 }
 
 /// A group key of a BSS.

@@ -50,17 +50,27 @@ impl Cap {
 
     /// Beacon and Association Request for `sta` (RSNE with AKM 802.1X).
     pub fn associate(&mut self, ts: i128, sta: MacAddr) {
+        self.associate_with(ts, sta, &RSNE_8021X);
+    }
+
+    /// Beacon and Association Request for `sta` with `rsne`.
+    pub fn associate_with(&mut self, ts: i128, sta: MacAddr, rsne: &[u8]) {
         let mut b = self.hdr([0x80, 0], MacAddr::BROADCAST, AP, AP);
         b.extend_from_slice(&[0; 8]);
         b.extend_from_slice(&[0x64, 0, 0x11, 0x04, 0, SSID.len() as u8]);
         b.extend_from_slice(SSID);
-        b.extend_from_slice(&RSNE_8021X);
+        b.extend_from_slice(rsne);
         self.recs.push((ts, Rec::Dot11(b)));
         let mut a = self.hdr([0x00, 0], AP, sta, AP);
         a.extend_from_slice(&[0x11, 0x04, 10, 0, 0, SSID.len() as u8]);
         a.extend_from_slice(SSID);
-        a.extend_from_slice(&RSNE_8021X);
+        a.extend_from_slice(rsne);
         self.recs.push((ts + MS, Rec::Dot11(a)));
+    }
+
+    /// A management frame as is.
+    pub fn raw(&mut self, ts: i128, frame: Vec<u8>) {
+        self.recs.push((ts, Rec::Dot11(frame)));
     }
 
     /// An EAPOL frame (EAPOL header included) in a data frame.
@@ -248,6 +258,24 @@ pub fn suite_8021x() -> Suite {
 /// either sends goes into `cap` from `t0` on (1 ms apart; timeouts advance the clock).
 /// Returns whether both sides completed.
 pub fn four_way(cap: &mut Cap, t0: i128, sta: MacAddr, ap_pmk: &Pmk, sta_pmk: &Pmk) -> bool {
+    four_way_with(cap, t0, sta, suite_8021x(), &RSNE_8021X, ap_pmk, sta_pmk).0
+}
+
+/// The IGTK an authenticator installed: (key id, key, IPN).
+pub type IgtkInstall = (u16, Vec<u8>, [u8; 6]);
+
+/// [`four_way`] with another suite and RSNE; also returns the IGTK the AP installed (PMF):
+/// (key id, key, IPN).
+pub fn four_way_with(
+    cap: &mut Cap,
+    t0: i128,
+    sta: MacAddr,
+    suite: Suite,
+    rsne: &[u8],
+    ap_pmk: &Pmk,
+    sta_pmk: &Pmk,
+) -> (bool, Option<IgtkInstall>) {
+    let mut igtk_slot = None;
     let mut ctr = 0u8;
     let nonces_a = move |b: &mut [u8]| {
         for x in b {
@@ -262,9 +290,9 @@ pub fn four_way(cap: &mut Cap, t0: i128, sta: MacAddr, ap_pmk: &Pmk, sta_pmk: &P
             *x = ctr2;
         }
     };
-    let rsne = RSNE_8021X.to_vec();
+    let rsne = rsne.to_vec();
     let mut ap = Authenticator::new(
-        AuthConfig::new(suite_8021x(), rsne.clone(), PmkSource::Pmk(ap_pmk.clone())),
+        AuthConfig::new(suite, rsne.clone(), PmkSource::Pmk(ap_pmk.clone())),
         AP,
         sta,
         rsne.clone(),
@@ -306,6 +334,11 @@ pub fn four_way(cap: &mut Cap, t0: i128, sta: MacAddr, ap_pmk: &Pmk, sta_pmk: &P
                 }
                 Action::Completed(_) => done += 1,
                 Action::Deauthenticate(_) => torn = true,
+                Action::InstallIgtk {
+                    ref igtk,
+                    key_id,
+                    ipn,
+                } => igtk_slot = Some((key_id, igtk.expose_secret().to_vec(), ipn)),
                 _ => {}
             }
         }
@@ -348,7 +381,7 @@ pub fn four_way(cap: &mut Cap, t0: i128, sta: MacAddr, ap_pmk: &Pmk, sta_pmk: &P
         t += MS;
         cap.recs.push((t, Rec::Dot11(d)));
     }
-    done >= 2
+    (done >= 2, igtk_slot)
 }
 
 /// A client's whole first connection: association, EAP identity, RADIUS round trip on the
