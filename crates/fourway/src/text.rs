@@ -52,6 +52,13 @@ pub fn render(w: &mut impl Write, name: &str, r: &Report) -> io::Result<()> {
             s.timestamps_backwards, s.timestamps_zero
         )?;
     }
+    if s.bip_invalid > 0 {
+        writeln!(
+            w,
+            "note: {} broadcast deauthentication/disassociation frame(s) with a forged, missing or replayed BIP MIC on a PMF network ({} valid): PMF clients ignore them (see the client timelines)",
+            s.bip_invalid, s.bip_valid
+        )?;
+    }
     if !r.findings.is_empty() {
         writeln!(w, "\n{}", paint(color::heading(), "Findings"))?;
         for f in &r.findings {
